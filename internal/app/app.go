@@ -1,0 +1,139 @@
+// Package app wires configuration, storage, services and the HTTP server together, and
+// implements the subcommands of the ntmflow binary.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/config"
+	"github.com/ntmflow/ntmflow/internal/identity"
+	"github.com/ntmflow/ntmflow/internal/server"
+	"github.com/ntmflow/ntmflow/internal/store"
+	"github.com/ntmflow/ntmflow/internal/units"
+)
+
+// Version is set by the linker (-X) from the Makefile.
+var Version = "dev"
+
+// OpenStore opens the database named by cfg.
+func OpenStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
+	opt := store.Options{SQLitePath: cfg.SQLitePath()}
+	if cfg.UsesPostgres() {
+		opt = store.Options{PostgresURL: cfg.DatabaseURL}
+	}
+	return store.Open(ctx, opt)
+}
+
+// Services is everything the HTTP layer and the commands call.
+type Services struct {
+	Store    *store.Store
+	Authz    *authz.Authorizer
+	Units    *units.Service
+	Identity *identity.Service
+}
+
+// NewServices builds the domain services on a migrated store.
+func NewServices(st *store.Store, secret string) (*Services, error) {
+	az, err := authz.New()
+	if err != nil {
+		return nil, err
+	}
+	u := units.NewService(st)
+	return &Services{
+		Store: st, Authz: az, Units: u,
+		Identity: identity.NewService(st, u, az, identity.Config{Secret: secret}),
+	}, nil
+}
+
+// Handler builds the HTTP handler for the services.
+func (s *Services) Handler(log *slog.Logger) *server.Server {
+	return server.New(server.Deps{
+		Store: s.Store, Units: s.Units, Identity: s.Identity, Authz: s.Authz, Logger: log, Version: Version,
+	})
+}
+
+// Serve migrates the database and serves HTTP until ctx is cancelled, then shuts down
+// gracefully: in-flight requests finish, then the database closes.
+func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	started := time.Now()
+	if err := cfg.EnsureSecret(); err != nil {
+		return err
+	}
+	st, err := OpenStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			log.Warn("closing database", "err", err)
+		}
+		log.Info("database closed")
+	}()
+	applied, err := st.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	for _, m := range applied {
+		log.Info("migration applied", "version", m.Version, "name", m.Name)
+	}
+	svc, err := NewServices(st, cfg.Secret)
+	if err != nil {
+		return err
+	}
+	if demo, _, err := svc.Identity.CountUsers(ctx); err == nil && demo > 0 {
+		log.Warn("DEMO ACCOUNTS ARE ACTIVE: the demo users share a published password; do not use this database in production",
+			"demo_users", demo)
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := NewHTTPServer(svc.Handler(log), log)
+	log.Info("serving", "addr", "http://"+ln.Addr().String(), "database", st.Dialect(),
+		"version", Version, "startup_ms", time.Since(started).Milliseconds())
+	err = ServeUntilDone(ctx, srv, ln, 30*time.Second)
+	log.Info("server stopped")
+	return err
+}
+
+// NewHTTPServer sets the timeouts a public server needs: slow clients cannot hold
+// connections open forever, yet a 20 MiB upload on a phone link still fits.
+func NewHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute,
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
+// ServeUntilDone serves on ln until ctx ends, then stops accepting connections and waits up
+// to grace for in-flight requests to finish.
+func ServeUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Duration) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("graceful shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,142 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"time"
+
+	"github.com/ntmflow/ntmflow/internal/config"
+	"github.com/ntmflow/ntmflow/internal/units"
+)
+
+// withServices opens and migrates the database for a one-shot command.
+func withServices(ctx context.Context, cfg config.Config, fn func(*Services) error) error {
+	if err := cfg.EnsureSecret(); err != nil {
+		return err
+	}
+	st, err := OpenStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	svc, err := NewServices(st, cfg.Secret)
+	if err != nil {
+		return err
+	}
+	return fn(svc)
+}
+
+// MigrateUp applies pending migrations and reports them.
+func MigrateUp(ctx context.Context, cfg config.Config, out io.Writer) error {
+	st, err := OpenStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	applied, err := st.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Fprintln(out, "database is up to date")
+	}
+	for _, m := range applied {
+		fmt.Fprintf(out, "applied %05d %s (%s)\n", m.Version, m.Name, m.Duration.Round(time.Millisecond))
+	}
+	return nil
+}
+
+// MigrateStatus prints every migration with its state.
+func MigrateStatus(ctx context.Context, cfg config.Config, out io.Writer) error {
+	st, err := OpenStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	list, err := st.MigrationStatus(ctx)
+	if err != nil {
+		return err
+	}
+	for _, m := range list {
+		state := "pending"
+		if m.Applied {
+			state = "applied " + m.AppliedAt.UTC().Format(time.RFC3339)
+		}
+		fmt.Fprintf(out, "%05d  %-40s %s\n", m.Version, m.Name, state)
+	}
+	return nil
+}
+
+var dateInName = regexp.MustCompile(`(\d{4}-\d{2}-\d{2})`)
+
+// ImportUnitsFile loads a units CSV. The validity date comes from validFrom, else from a
+// YYYY-MM-DD in the file name, else today.
+func ImportUnitsFile(ctx context.Context, cfg config.Config, path, validFrom string, out io.Writer) error {
+	from, err := validityDate(path, validFrom)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("open units file: %w", err)
+	}
+	defer f.Close()
+	rows, err := units.ParseCSV(f)
+	if err != nil {
+		return err
+	}
+	return withServices(ctx, cfg, func(s *Services) error {
+		return importAndReport(ctx, s, rows, from, out)
+	})
+}
+
+func validityDate(path, explicit string) (time.Time, error) {
+	if explicit != "" {
+		t, err := time.Parse(time.DateOnly, explicit)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("--valid-from must be YYYY-MM-DD")
+		}
+		return t, nil
+	}
+	if m := dateInName.FindString(path); m != "" {
+		if t, err := time.Parse(time.DateOnly, m); err == nil {
+			return t, nil
+		}
+	}
+	now := time.Now().UTC()
+	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC), nil
+}
+
+func importAndReport(ctx context.Context, s *Services, rows []units.Row, from time.Time, out io.Writer) error {
+	res, err := s.Units.Import(ctx, rows, from)
+	if err != nil {
+		return err
+	}
+	counts, err := s.Units.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "units: %d inserted, %d updated, %d retired, %d unchanged; now %d provinces, %d districts, %d communes\n",
+		res.Inserted, res.Updated, res.Retired, res.Unchanged, counts[units.Province], counts[units.District], counts[units.Commune])
+	return nil
+}
+
+// ImportEmbeddedUnits loads the units list shipped in the binary.
+func ImportEmbeddedUnits(ctx context.Context, s *Services, out io.Writer) error {
+	f, err := units.OpenEmbedded()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rows, err := units.ParseCSV(f)
+	if err != nil {
+		return err
+	}
+	return importAndReport(ctx, s, rows, units.EmbeddedValidFrom, out)
+}

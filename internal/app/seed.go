@@ -1,0 +1,133 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/ntmflow/ntmflow/internal/apperr"
+	"github.com/ntmflow/ntmflow/internal/config"
+	"github.com/ntmflow/ntmflow/internal/identity"
+)
+
+// DemoPassword is the published password of every demo account (SPEC §9).
+const DemoPassword = "ntm-demo-2022"
+
+// DemoUsers are the accounts of SPEC §9.
+var DemoUsers = []identity.NewUser{
+	{Username: "admin", FullName: "Quản trị hệ thống tỉnh Lạng Sơn", Roles: []identity.RoleAt{{Role: "admin", UnitCode: "20"}}},
+	{Username: "tinh", FullName: "Hoàng Văn Tỉnh (UBND tỉnh)", Roles: []identity.RoleAt{{Role: "province_approver", UnitCode: "20"}}},
+	{Username: "quansat", FullName: "Lương Thị Quan Sát", Roles: []identity.RoleAt{{Role: "observer", UnitCode: "20"}}},
+	{Username: "caoloc", FullName: "Nông Văn Lộc (huyện Cao Lộc)", Roles: []identity.RoleAt{{Role: "district_reviewer", UnitCode: "183"}}},
+	{Username: "vanlang", FullName: "Vi Thị Lãng (huyện Văn Lãng)", Roles: []identity.RoleAt{{Role: "district_reviewer", UnitCode: "182"}}},
+	{Username: "xa.haiyen", FullName: "Lộc Văn Hải (xã Hải Yến)", Roles: []identity.RoleAt{{Role: "commune_officer", UnitCode: "06220"}}},
+	{Username: "xa.mauson", FullName: "Triệu Thị Mẫu (xã Mẫu Sơn)", Roles: []identity.RoleAt{{Role: "commune_officer", UnitCode: "06238"}}},
+	{Username: "xa.tantac", FullName: "Hoàng Văn Tác (xã Tân Tác)", Roles: []identity.RoleAt{{Role: "commune_officer", UnitCode: "06142"}}},
+}
+
+// ErrNotDemoDatabase stops the demo seed on a database that holds real accounts.
+var ErrNotDemoDatabase = errors.New("this database holds non-demo users: refusing to add demo data")
+
+// SeedOptions tunes Seed.
+type SeedOptions struct {
+	// IfNew skips seeding quietly when the database already has users (make run).
+	IfNew bool
+}
+
+// Seed loads the demo data of SPEC §9: all units, then the demo accounts. It can be run
+// again: existing demo data is kept and whatever is missing is added.
+func Seed(ctx context.Context, cfg config.Config, opt SeedOptions, out io.Writer) error {
+	return withServices(ctx, cfg, func(s *Services) error {
+		demo, other, err := s.Identity.CountUsers(ctx)
+		if err != nil {
+			return err
+		}
+		if opt.IfNew && demo+other > 0 {
+			fmt.Fprintln(out, "database already has users: demo seed skipped")
+			return nil
+		}
+		if other > 0 {
+			return ErrNotDemoDatabase
+		}
+		return SeedDemo(ctx, s, out)
+	})
+}
+
+// SeedDemo adds the demo data to an open database (tests call it directly).
+func SeedDemo(ctx context.Context, s *Services, out io.Writer) error {
+	if err := ImportEmbeddedUnits(ctx, s, out); err != nil {
+		return err
+	}
+	created := 0
+	for _, u := range DemoUsers {
+		u.Password, u.IsDemo, u.Locale = DemoPassword, true, "vi"
+		if _, err := s.Identity.UserByUsername(ctx, u.Username); err == nil {
+			continue
+		} else if !errors.Is(err, apperr.ErrNotFound) {
+			return err
+		}
+		if _, err := s.Identity.CreateUser(ctx, u); err != nil {
+			return fmt.Errorf("demo user %s: %w", u.Username, err)
+		}
+		created++
+	}
+	fmt.Fprintf(out, "demo users: %d created, %d already present (password %q)\n", created, len(DemoUsers)-created, DemoPassword)
+	return nil
+}
+
+// UserCreate implements `ntmflow user create`.
+func UserCreate(ctx context.Context, cfg config.Config, in identity.NewUser, out io.Writer) error {
+	return withServices(ctx, cfg, func(s *Services) error {
+		acc, err := s.Identity.CreateUser(ctx, in)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "created user %s (id %d) with %d role(s)\n", acc.Username, acc.ID, len(acc.Roles))
+		return nil
+	})
+}
+
+// UserSetPassword implements `ntmflow user set-password`.
+func UserSetPassword(ctx context.Context, cfg config.Config, username, password string, out io.Writer) error {
+	return withServices(ctx, cfg, func(s *Services) error {
+		if err := s.Identity.SetPassword(ctx, username, password); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "password of %s changed; their sessions were ended\n", username)
+		return nil
+	})
+}
+
+// UserGrant implements `ntmflow user grant` and `ntmflow user revoke`.
+func UserGrant(ctx context.Context, cfg config.Config, username string, role identity.RoleAt, revoke bool, out io.Writer) error {
+	return withServices(ctx, cfg, func(s *Services) error {
+		if revoke {
+			if err := s.Identity.RevokeRole(ctx, username, role); err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "%s no longer holds %s at %s\n", username, role.Role, role.UnitCode)
+			return nil
+		}
+		if err := s.Identity.GrantRole(ctx, username, role); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "%s now holds %s at %s\n", username, role.Role, role.UnitCode)
+		return nil
+	})
+}
+
+// UserDisable implements `ntmflow user disable`.
+func UserDisable(ctx context.Context, cfg config.Config, username string, out io.Writer) error {
+	return withServices(ctx, cfg, func(s *Services) error {
+		u, err := s.Identity.UserByUsername(ctx, username)
+		if err != nil {
+			return err
+		}
+		if err := s.Identity.DisableUser(ctx, u.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "%s is disabled; their sessions were ended\n", username)
+		return nil
+	})
+}

@@ -1,0 +1,76 @@
+package authz_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/testkit"
+	"github.com/ntmflow/ntmflow/internal/units"
+)
+
+// The demo users of SPEC §9 and one user holding grants in two places.
+var fixtureUsers = map[string][]authz.Grant{
+	"admin":     {{Role: authz.Admin, UnitCode: "20", UnitPath: "/20"}},
+	"tinh":      {{Role: authz.ProvinceApprover, UnitCode: "20", UnitPath: "/20"}},
+	"quansat":   {{Role: authz.Observer, UnitCode: "20", UnitPath: "/20"}},
+	"caoloc":    {{Role: authz.DistrictReviewer, UnitCode: "183", UnitPath: "/20/183"}},
+	"vanlang":   {{Role: authz.DistrictReviewer, UnitCode: "182", UnitPath: "/20/182"}},
+	"xa.haiyen": {{Role: authz.CommuneOfficer, UnitCode: "06220", UnitPath: "/20/183/06220"}},
+	"xa.mauson": {{Role: authz.CommuneOfficer, UnitCode: "06238", UnitPath: "/20/183/06238"}},
+	"xa.tantac": {{Role: authz.CommuneOfficer, UnitCode: "06142", UnitPath: "/20/182/06142"}},
+	"two.places": {
+		{Role: authz.CommuneOfficer, UnitCode: "06220", UnitPath: "/20/183/06220"},
+		{Role: authz.Observer, UnitCode: "001", UnitPath: "/01/001"},
+	},
+}
+
+// TestScopedQueryEqualsCan proves, on the real database, that the SQL filter built from
+// Scopes selects exactly the units on which Can allows the action: a list can never show
+// what the object check would deny, nor hide what it would allow.
+func TestScopedQueryEqualsCan(t *testing.T) {
+	ctx := context.Background()
+	st := testkit.NewDB(t)
+	us := units.NewService(st)
+	testkit.ImportUnits(t, us, "20", "01")
+	az, err := authz.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []units.Unit
+	if err := st.DB(ctx).Find(&all).Error; err != nil {
+		t.Fatal(err)
+	}
+	for name, grants := range fixtureUsers {
+		p := &authz.Principal{Username: name, Grants: grants}
+		for _, oa := range [][2]string{{"nomination", "read"}, {"nomination", "endorse"}, {"report", "read"}, {"user", "manage"}} {
+			scope := az.Scopes(p, oa[0], oa[1])
+			listed := map[string]bool{}
+			if !scope.Empty() {
+				where, args := scope.SQL("path")
+				var got []units.Unit
+				if err := st.DB(ctx).Where(where, args...).Find(&got).Error; err != nil {
+					t.Fatal(err)
+				}
+				for _, u := range got {
+					listed[u.Code] = true
+				}
+			}
+			allowed := 0
+			for _, u := range all {
+				can := az.Can(p, oa[0], oa[1], u.Path)
+				if can {
+					allowed++
+				}
+				if can != listed[u.Code] {
+					t.Errorf("%s %s.%s on %s (%s): Can=%v, listed=%v", name, oa[0], oa[1], u.Code, u.Path, can, listed[u.Code])
+				}
+			}
+			if name == "caoloc" && oa[1] == "read" && oa[0] == "nomination" && allowed != 23 {
+				t.Errorf("caoloc should see Cao Lộc and its 22 communes, sees %d units", allowed)
+			}
+			t.Log(fmt.Sprintf("%s %s.%s: %d units", name, oa[0], oa[1], allowed))
+		}
+	}
+}

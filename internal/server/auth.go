@@ -1,0 +1,115 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ntmflow/ntmflow/internal/apperr"
+	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/identity"
+)
+
+const (
+	sessionCookie = "ntmflow_session"
+	ctxAuth       = "auth"
+	ctxViaCookie  = "auth_via_cookie"
+)
+
+// loadPrincipal resolves the session once per request, from the bearer token or the
+// session cookie. A request without credentials continues anonymously; requireAuth turns
+// that into 401 and checks CSRF.
+func (s *Server) loadPrincipal(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		token, viaCookie := "", false
+		if h := c.Request().Header.Get(echo.HeaderAuthorization); h != "" {
+			scheme, t, ok := strings.Cut(h, " ")
+			if !ok || !strings.EqualFold(scheme, "Bearer") {
+				return apperr.ErrUnauthenticated
+			}
+			token = strings.TrimSpace(t)
+		} else if ck, err := c.Cookie(sessionCookie); err == nil {
+			token, viaCookie = ck.Value, true
+		}
+		if token == "" {
+			return next(c)
+		}
+		auth, err := s.identity.Authenticate(c.Request().Context(), token)
+		if err != nil {
+			if viaCookie && err == apperr.ErrUnauthenticated {
+				clearSessionCookie(c) // expired: drop it and continue signed out
+				return next(c)
+			}
+			return err
+		}
+		c.Set(ctxAuth, &auth)
+		c.Set(ctxViaCookie, viaCookie)
+		return next(c)
+	}
+}
+
+// csrfError is a forbidden request whose CSRF token is missing or wrong.
+type csrfError struct{}
+
+func (*csrfError) Error() string { return "CSRF token missing or invalid" }
+func (*csrfError) Unwrap() error { return apperr.ErrForbidden }
+
+// ClientMessage tells the client what to send.
+func (*csrfError) ClientMessage() string {
+	return "CSRF token missing or invalid: send X-CSRF-Token (or the csrf_token form field)"
+}
+
+func isSafeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// requireAuth answers 401 when there is no signed-in principal, and 403 when an unsafe
+// request authenticated by the cookie lacks the session's CSRF token (a bearer token
+// cannot be sent by another site, so it needs none).
+func (s *Server) requireAuth(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		auth := authOf(c)
+		if auth == nil {
+			return apperr.ErrUnauthenticated
+		}
+		if viaCookie, _ := c.Get(ctxViaCookie).(bool); viaCookie && !isSafeMethod(c.Request().Method) {
+			presented := c.Request().Header.Get("X-CSRF-Token")
+			if presented == "" {
+				presented = c.Request().FormValue("csrf_token")
+			}
+			if !s.identity.CheckCSRF(auth.TokenHash, presented) {
+				return &csrfError{}
+			}
+		}
+		return next(c)
+	}
+}
+
+func authOf(c echo.Context) *identity.Authenticated {
+	a, _ := c.Get(ctxAuth).(*identity.Authenticated)
+	return a
+}
+
+// principal returns the signed-in caller (routes behind requireAuth always have one).
+func principal(c echo.Context) *authz.Principal {
+	if a := authOf(c); a != nil {
+		return a.Principal
+	}
+	return nil
+}
+
+func setSessionCookie(c echo.Context, token string, expires time.Time) {
+	c.SetCookie(&http.Cookie{
+		Name: sessionCookie, Value: token, Path: "/", Expires: expires,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.IsTLS(),
+	})
+}
+
+func clearSessionCookie(c echo.Context) {
+	c.SetCookie(&http.Cookie{
+		Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.IsTLS(),
+	})
+}

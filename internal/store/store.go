@@ -1,0 +1,177 @@
+// Package store opens the database (embedded SQLite or PostgreSQL), runs the embedded
+// migrations and carries transactions in the context. Domain packages keep their own
+// queries and reach the connection through DB(ctx).
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names the database kind behind a Store.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Options says which database to open. Exactly one of PostgresURL or SQLitePath is used:
+// a non-empty PostgresURL wins.
+type Options struct {
+	PostgresURL string
+	SQLitePath  string
+	// MaxOpenConns sizes the PostgreSQL pool; 0 picks a size from the CPU count.
+	MaxOpenConns int
+}
+
+// Store is the shared handle on the database.
+type Store struct {
+	gdb     *gorm.DB
+	sqlDB   *sql.DB
+	dialect Dialect
+}
+
+// Open connects and checks the connection. It does not migrate; call Migrate.
+func Open(ctx context.Context, opt Options) (*Store, error) {
+	gcfg := &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true, // every write goes through WithTx explicitly
+		PrepareStmt:            false,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+		TranslateError:         true,
+	}
+	var (
+		gdb     *gorm.DB
+		err     error
+		dialect Dialect
+	)
+	if opt.PostgresURL != "" {
+		dialect = Postgres
+		gdb, err = gorm.Open(postgres.New(postgres.Config{DSN: opt.PostgresURL}), gcfg)
+	} else {
+		dialect = SQLite
+		if err := os.MkdirAll(filepath.Dir(opt.SQLitePath), 0o750); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+		gdb, err = gorm.Open(sqlite.Open(sqliteDSN(opt.SQLitePath)), gcfg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	sqlDB, err := gdb.DB()
+	if err != nil {
+		return nil, err
+	}
+	configurePool(sqlDB, dialect, opt.MaxOpenConns)
+	s := &Store{gdb: gdb, sqlDB: sqlDB, dialect: dialect}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(pingCtx); err != nil {
+		_ = sqlDB.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
+	}
+	return s, nil
+}
+
+// sqliteDSN turns on what an embedded database needs to behave under concurrent requests:
+// WAL (readers never block the writer), a busy timeout instead of instant SQLITE_BUSY,
+// foreign keys, and IMMEDIATE transactions so a read-then-write never deadlocks.
+// (No _time_format: the driver stops reading parameters after it, dropping _txlock.)
+func sqliteDSN(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
+}
+
+func configurePool(db *sql.DB, d Dialect, maxOpen int) {
+	if d == SQLite {
+		// One file, one writer: a few connections serve reads; writes queue on the lock.
+		db.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
+		db.SetMaxIdleConns(max(4, runtime.NumCPU()*2))
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		return
+	}
+	if maxOpen <= 0 {
+		// PostgreSQL throughput peaks at a few connections per core of the DB host.
+		maxOpen = max(8, runtime.NumCPU()*4)
+	}
+	db.SetMaxOpenConns(maxOpen)
+	db.SetMaxIdleConns(maxOpen)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	db.SetConnMaxLifetime(time.Hour)
+}
+
+// Dialect reports the database kind.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// SQL exposes the pool (metrics, health checks, migrations).
+func (s *Store) SQL() *sql.DB { return s.sqlDB }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.sqlDB.PingContext(ctx) }
+
+// Close closes the pool. For SQLite it first checkpoints the WAL into the main file.
+func (s *Store) Close() error {
+	if s.dialect == SQLite {
+		_, _ = s.sqlDB.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	}
+	return s.sqlDB.Close()
+}
+
+type txKey struct{}
+
+// DB returns the transaction carried by ctx, or the pool, bound to ctx.
+func (s *Store) DB(ctx context.Context) *gorm.DB {
+	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return tx
+	}
+	return s.gdb.WithContext(ctx)
+}
+
+// InTx reports whether ctx already carries a transaction.
+func InTx(ctx context.Context) bool {
+	_, ok := ctx.Value(txKey{}).(*gorm.DB)
+	return ok
+}
+
+// WithTx runs fn in one transaction carried by the context passed to fn. Nested calls
+// join the outer transaction, so a service can call another service's writes and still
+// commit or roll back as one.
+func (s *Store) WithTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if InTx(ctx) {
+		return fn(ctx)
+	}
+	return s.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(context.WithValue(ctx, txKey{}, tx))
+	})
+}
+
+// IsUniqueViolation reports whether err is a unique-constraint failure on either database.
+func IsUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
+}

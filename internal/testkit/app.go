@@ -1,0 +1,125 @@
+package testkit
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/ntmflow/ntmflow/internal/app"
+	"github.com/ntmflow/ntmflow/internal/logx"
+)
+
+// App is a running server on an isolated database with the demo accounts of SPEC §9 and
+// the units of Lạng Sơn (20) and Hà Nội (01).
+type App struct {
+	*app.Services
+	Server *httptest.Server
+	URL    string
+}
+
+// TestSecret signs CSRF tokens in tests.
+const TestSecret = "test-secret-0123456789abcdef-0123456789"
+
+// NewApp starts the full HTTP stack for a test.
+func NewApp(t testing.TB) *App {
+	t.Helper()
+	st := NewDB(t)
+	svc, err := app.NewServices(st, TestSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ImportUnits(t, svc.Units, "20", "01")
+	ctx := context.Background()
+	for _, u := range app.DemoUsers {
+		u.Password, u.IsDemo = app.DemoPassword, true
+		if _, err := svc.Identity.CreateUser(ctx, u); err != nil {
+			t.Fatalf("demo user %s: %v", u.Username, err)
+		}
+	}
+	log := logx.New(io.Discard, slog.LevelError)
+	srv := httptest.NewServer(svc.Handler(log))
+	t.Cleanup(srv.Close)
+	return &App{Services: svc, Server: srv, URL: srv.URL}
+}
+
+// Session is a signed-in API client.
+type Session struct {
+	Token string
+	CSRF  string
+}
+
+// Login signs a demo user in through the API.
+func (a *App) Login(t testing.TB, username string) Session {
+	t.Helper()
+	res := a.Do(t, "POST", "/api/v1/auth/login", "", map[string]string{"username": username, "password": app.DemoPassword})
+	if res.Status != http.StatusOK {
+		t.Fatalf("login %s: %d %s", username, res.Status, res.Body)
+	}
+	var out struct {
+		Token string `json:"token"`
+		CSRF  string `json:"csrf_token"`
+	}
+	res.JSON(t, &out)
+	return Session{Token: out.Token, CSRF: out.CSRF}
+}
+
+// Response is a finished request.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   string
+}
+
+// JSON decodes the body into v.
+func (r Response) JSON(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(r.Body), v); err != nil {
+		t.Fatalf("decode %q: %v", r.Body, err)
+	}
+}
+
+// Do sends a request with a bearer token (when not empty). body may be a string (sent
+// as is) or a value (sent as JSON). Extra headers come as name, value pairs.
+func (a *App) Do(t testing.TB, method, path, token string, body any, headers ...string) Response {
+	t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	case []byte:
+		r = bytes.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, a.URL+path, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := a.Server.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	return Response{Status: res.StatusCode, Header: res.Header, Body: string(raw)}
+}
