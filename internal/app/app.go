@@ -9,11 +9,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/ntmflow/ntmflow/internal/authz"
 	"github.com/ntmflow/ntmflow/internal/config"
+	"github.com/ntmflow/ntmflow/internal/criteria"
 	"github.com/ntmflow/ntmflow/internal/identity"
+	"github.com/ntmflow/ntmflow/internal/nomination"
+	"github.com/ntmflow/ntmflow/internal/recognition"
 	"github.com/ntmflow/ntmflow/internal/server"
 	"github.com/ntmflow/ntmflow/internal/store"
 	"github.com/ntmflow/ntmflow/internal/units"
@@ -33,29 +37,43 @@ func OpenStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
 
 // Services is everything the HTTP layer and the commands call.
 type Services struct {
-	Store    *store.Store
-	Authz    *authz.Authorizer
-	Units    *units.Service
-	Identity *identity.Service
+	Store        *store.Store
+	Authz        *authz.Authorizer
+	Units        *units.Service
+	Identity     *identity.Service
+	Criteria     *criteria.Service
+	Nominations  *nomination.Service
+	Recognitions *recognition.Service
+
+	attachmentDir string
 }
 
-// NewServices builds the domain services on a migrated store.
-func NewServices(st *store.Store, secret string) (*Services, error) {
+// NewServices builds the domain services on a migrated store; attachments are kept under
+// dataDir.
+func NewServices(st *store.Store, secret, dataDir string) (*Services, error) {
 	az, err := authz.New()
 	if err != nil {
 		return nil, err
 	}
 	u := units.NewService(st)
+	c := criteria.NewService(st, az, u)
+	r := recognition.NewService(st, az)
+	dir := filepath.Join(dataDir, "attachments")
 	return &Services{
-		Store: st, Authz: az, Units: u,
-		Identity: identity.NewService(st, u, az, identity.Config{Secret: secret}),
+		Store: st, Authz: az, Units: u, Criteria: c, Recognitions: r, attachmentDir: dir,
+		Identity:    identity.NewService(st, u, az, identity.Config{Secret: secret}),
+		Nominations: nomination.NewService(st, az, u, c, r, dir),
 	}, nil
 }
+
+// AttachmentDir is where evidence files are stored.
+func (s *Services) AttachmentDir() string { return s.attachmentDir }
 
 // Handler builds the HTTP handler for the services.
 func (s *Services) Handler(log *slog.Logger) *server.Server {
 	return server.New(server.Deps{
-		Store: s.Store, Units: s.Units, Identity: s.Identity, Authz: s.Authz, Logger: log, Version: Version,
+		Store: s.Store, Units: s.Units, Identity: s.Identity, Authz: s.Authz, Criteria: s.Criteria,
+		Nominations: s.Nominations, Recognitions: s.Recognitions, Logger: log, Version: Version,
 	})
 }
 
@@ -83,7 +101,7 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	for _, m := range applied {
 		log.Info("migration applied", "version", m.Version, "name", m.Name)
 	}
-	svc, err := NewServices(st, cfg.Secret)
+	svc, err := NewServices(st, cfg.Secret, cfg.DataDir)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ func withServices(ctx context.Context, cfg config.Config, fn func(*Services) err
 	if _, err := st.Migrate(ctx); err != nil {
 		return err
 	}
-	svc, err := NewServices(st, cfg.Secret)
+	svc, err := NewServices(st, cfg.Secret, cfg.DataDir)
 	if err != nil {
 		return err
 	}

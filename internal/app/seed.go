@@ -35,7 +35,8 @@ type SeedOptions struct {
 	IfNew bool
 }
 
-// Seed loads the demo data of SPEC §9: all units, then the demo accounts. It can be run
+// Seed loads the demo data of SPEC §9: all units, the demo accounts, the criteria sets
+// and nominations in every status. It can be run
 // again: existing demo data is kept and whatever is missing is added.
 func Seed(ctx context.Context, cfg config.Config, opt SeedOptions, out io.Writer) error {
 	return withServices(ctx, cfg, func(s *Services) error {
@@ -73,7 +74,10 @@ func SeedDemo(ctx context.Context, s *Services, out io.Writer) error {
 		created++
 	}
 	fmt.Fprintf(out, "demo users: %d created, %d already present (password %q)\n", created, len(DemoUsers)-created, DemoPassword)
-	return nil
+	if err := seedCriteria(ctx, s, out); err != nil {
+		return err
+	}
+	return seedNominations(ctx, s, out)
 }
 
 // UserCreate implements `ntmflow user create`.

@@ -124,6 +124,9 @@ type NewUser struct {
 	Username string
 	FullName string
 	Password string
+	// PasswordHash, when set, is an argon2id hash used instead of hashing Password (test
+	// fixtures create many users with one password and hash it once).
+	PasswordHash string
 	Locale   string
 	Roles    []RoleAt
 	IsDemo   bool
@@ -210,17 +213,24 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (Account, error) {
 	if !validLocale(in.Locale) {
 		v.Add("locale", "must be vi or en")
 	}
-	validatePassword(v, in.Password)
+	hash := in.PasswordHash
+	if hash == "" {
+		validatePassword(v, in.Password)
+	} else if _, err := VerifyPassword(hash, ""); err != nil {
+		v.Add("password", "the given hash is not an argon2id hash")
+	}
 	grants := s.resolveRoles(ctx, v, in.Roles)
 	if err := v.Err(); err != nil {
 		return Account{}, err
 	}
-	hash, err := HashPassword(in.Password)
-	if err != nil {
-		return Account{}, err
+	if hash == "" {
+		var err error
+		if hash, err = HashPassword(in.Password); err != nil {
+			return Account{}, err
+		}
 	}
 	var acc Account
-	err = s.st.WithTx(ctx, func(ctx context.Context) error {
+	err := s.st.WithTx(ctx, func(ctx context.Context) error {
 		now := s.now()
 		u := User{Username: in.Username, FullName: in.FullName, Locale: in.Locale, PasswordHash: hash,
 			IsDemo: in.IsDemo, CreatedAt: now, UpdatedAt: now}
@@ -233,6 +243,7 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (Account, error) {
 		if err := s.insertGrants(ctx, u.ID, grants); err != nil {
 			return err
 		}
+		var err error
 		acc, err = s.account(ctx, u)
 		return err
 	})
@@ -732,4 +743,18 @@ func (s *Service) AdminDisableUser(ctx context.Context, p *authz.Principal, id i
 		return nil
 	})
 	return acc, err
+}
+
+// PrincipalFor loads a user's principal by username (commands and the demo seed act as a
+// user without a session).
+func (s *Service) PrincipalFor(ctx context.Context, username string) (*authz.Principal, error) {
+	u, err := s.UserByUsername(ctx, username)
+	if err != nil {
+		return nil, err
+	}
+	grants, err := s.grants(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &authz.Principal{UserID: u.ID, Username: u.Username, FullName: u.FullName, Locale: u.Locale, Grants: grants}, nil
 }

@@ -55,6 +55,7 @@ func runScenarios(t *testing.T, a *testkit.App, cases []scenario) {
 }
 
 func TestUnitsAndOpsAPI(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	runScenarios(t, a, []scenario{
 		{"healthz", "GET", "/healthz", "", nil, 200, []string{`"status":"ok"`}, nil},
@@ -82,6 +83,7 @@ func TestUnitsAndOpsAPI(t *testing.T) {
 }
 
 func TestSecurityHeadersAndRequestID(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	res := a.Do(t, "GET", "/api/v1/units/20", "", nil)
 	h := res.Header
@@ -106,6 +108,7 @@ func TestSecurityHeadersAndRequestID(t *testing.T) {
 }
 
 func TestAuthAPI(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	runScenarios(t, a, []scenario{
 		{"me anonymous", "GET", "/api/v1/me", "", nil, 401, []string{`"unauthenticated"`}, nil},
@@ -138,6 +141,7 @@ func TestAuthAPI(t *testing.T) {
 }
 
 func TestRepeatedFailuresAreRateLimited(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	var wg sync.WaitGroup
 	statuses := make([]int, 12)
@@ -169,6 +173,7 @@ func TestRepeatedFailuresAreRateLimited(t *testing.T) {
 // TestCookieSessionNeedsCSRF: the browser path. The cookie alone authenticates reads;
 // unsafe requests also need the CSRF token.
 func TestCookieSessionNeedsCSRF(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar}
@@ -235,6 +240,7 @@ func readAll(r *http.Response) string {
 }
 
 func TestBodyLimit(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	big := `{"username":"` + strings.Repeat("a", 2<<20) + `","password":"x"}`
 	res := a.Do(t, "POST", "/api/v1/auth/login", "", big)

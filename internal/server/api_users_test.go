@@ -8,6 +8,7 @@ import (
 )
 
 func TestUsersAdminAPI(t *testing.T) {
+	t.Parallel()
 	a := testkit.NewApp(t)
 	newUser := map[string]any{"username": "xa.thuylang", "full_name": "Hà Thị Thuỵ", "password": "mat-khau-dai-12",
 		"roles": []map[string]string{{"role": "commune_officer", "unit_code": "06226"}}}

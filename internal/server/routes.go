@@ -1,17 +1,23 @@
 package server
 
+import "github.com/ntmflow/ntmflow/internal/nomination"
+
 // routes is the whole HTTP surface in one table: path, handler and who may call it.
 // Permissions on objects are decided by the domain services with the caller's scope.
 func (s *Server) routes() {
 	e := s.e
-	e.Use(s.requestContext, securityHeaders, limitBody(1<<20), s.loadPrincipal)
+	e.Use(s.requestContext, securityHeaders, s.loadPrincipal)
+	small := limitBody(1 << 20)
+	upload := limitBody(nomination.MaxAttachmentSize + 64<<10) // the file plus multipart framing
 
 	// Operations (public).
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.metrics.handler())
 
-	api := e.Group("/api/v1")
+	api := e.Group("/api/v1", small)
+	// Evidence upload: the only route with the large body limit, so it sits outside the group.
+	e.POST("/api/v1/nominations/:id/attachments", s.uploadAttachment, upload, s.requireAuth)
 
 	// Administrative units: public data (SPEC §2).
 	api.GET("/units", s.listUnits)
@@ -27,4 +33,26 @@ func (s *Server) routes() {
 	api.GET("/users", s.listUsers, s.requireAuth)
 	api.PUT("/users/:id/roles", s.replaceUserRoles, s.requireAuth)
 	api.POST("/users/:id/disable", s.disableUser, s.requireAuth)
+
+	// Criteria sets (SPEC §5): read by anyone working in the province, published by its admin.
+	api.GET("/criteria-sets", s.listCriteriaSets, s.requireAuth)
+	api.GET("/criteria-sets/:id", s.getCriteriaSet, s.requireAuth)
+	api.POST("/criteria-sets", s.publishCriteriaSet, s.requireAuth)
+
+	// Nominations (SPEC §6). Scope (404) and role (403) are decided per object by the
+	// nomination service from the caller's grants and the workflow table.
+	api.POST("/nominations", s.createNomination, s.requireAuth)
+	api.GET("/nominations", s.listNominations, s.requireAuth)
+	api.GET("/nominations/:id", s.getNomination, s.requireAuth)
+	api.PATCH("/nominations/:id", s.patchNomination, s.requireAuth)
+	api.PUT("/nominations/:id/review", s.putReview, s.requireAuth)
+	api.POST("/nominations/:id/transitions", s.postTransition, s.requireAuth)
+	api.GET("/nominations/:id/history", s.getHistory, s.requireAuth)
+	api.GET("/nominations/:id/attachments", s.listAttachments, s.requireAuth)
+	api.GET("/nominations/:id/attachments/:aid", s.downloadAttachment, s.requireAuth)
+	api.DELETE("/nominations/:id/attachments/:aid", s.deleteAttachment, s.requireAuth)
+
+	// Recognitions (SPEC §7), any signed-in role, in scope.
+	api.GET("/recognitions", s.listRecognitions, s.requireAuth)
+	api.GET("/recognitions/:id", s.getRecognition, s.requireAuth)
 }

@@ -10,31 +10,40 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/criteria"
 	"github.com/ntmflow/ntmflow/internal/identity"
+	"github.com/ntmflow/ntmflow/internal/nomination"
+	"github.com/ntmflow/ntmflow/internal/recognition"
 	"github.com/ntmflow/ntmflow/internal/store"
 	"github.com/ntmflow/ntmflow/internal/units"
 )
 
 // Deps are the services the HTTP layer calls.
 type Deps struct {
-	Store    *store.Store
-	Units    *units.Service
-	Identity *identity.Service
-	Authz    *authz.Authorizer
-	Logger   *slog.Logger
-	Version  string
+	Store        *store.Store
+	Units        *units.Service
+	Identity     *identity.Service
+	Authz        *authz.Authorizer
+	Criteria     *criteria.Service
+	Nominations  *nomination.Service
+	Recognitions *recognition.Service
+	Logger       *slog.Logger
+	Version      string
 }
 
 // Server holds the Echo instance and the dependencies handlers use.
 type Server struct {
-	e        *echo.Echo
-	log      *slog.Logger
-	store    *store.Store
-	units    *units.Service
-	identity *identity.Service
-	authz    *authz.Authorizer
-	metrics  *metrics
-	version  string
+	e            *echo.Echo
+	log          *slog.Logger
+	store        *store.Store
+	units        *units.Service
+	identity     *identity.Service
+	authz        *authz.Authorizer
+	criteria     *criteria.Service
+	nominations  *nomination.Service
+	recognitions *recognition.Service
+	metrics      *metrics
+	version      string
 }
 
 // New builds the server with its middleware and routes.
@@ -44,8 +53,10 @@ func New(d Deps) *Server {
 	e.HidePort = true
 	s := &Server{
 		e: e, log: d.Logger, store: d.Store, units: d.Units, identity: d.Identity, authz: d.Authz, version: d.Version,
+		criteria: d.Criteria, nominations: d.Nominations, recognitions: d.Recognitions,
 		metrics: newMetrics(d.Store),
 	}
+	s.metrics.Register(d.Nominations.Collector())
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = echo.ExtractIPDirect()
 	s.routes()

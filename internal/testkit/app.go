@@ -9,9 +9,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ntmflow/ntmflow/internal/app"
+	"github.com/ntmflow/ntmflow/internal/criteria"
+	"github.com/ntmflow/ntmflow/internal/identity"
 	"github.com/ntmflow/ntmflow/internal/logx"
 )
 
@@ -30,14 +33,14 @@ const TestSecret = "test-secret-0123456789abcdef-0123456789"
 func NewApp(t testing.TB) *App {
 	t.Helper()
 	st := NewDB(t)
-	svc, err := app.NewServices(st, TestSecret)
+	svc, err := app.NewServices(st, TestSecret, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	ImportUnits(t, svc.Units, "20", "01")
 	ctx := context.Background()
 	for _, u := range app.DemoUsers {
-		u.Password, u.IsDemo = app.DemoPassword, true
+		u.PasswordHash, u.IsDemo = demoHash(), true
 		if _, err := svc.Identity.CreateUser(ctx, u); err != nil {
 			t.Fatalf("demo user %s: %v", u.Username, err)
 		}
@@ -47,6 +50,16 @@ func NewApp(t testing.TB) *App {
 	t.Cleanup(srv.Close)
 	return &App{Services: svc, Server: srv, URL: srv.URL}
 }
+
+// demoHash hashes the demo password once per test binary: argon2id is deliberately slow,
+// and slower still under the race detector.
+var demoHash = sync.OnceValue(func() string {
+	h, err := identity.HashPassword(app.DemoPassword)
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
 
 // Session is a signed-in API client.
 type Session struct {
@@ -122,4 +135,14 @@ func (a *App) Do(t testing.TB, method, path, token string, body any, headers ...
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
 	return Response{Status: res.StatusCode, Header: res.Header, Body: string(raw)}
+}
+
+// SeedCriteria publishes the demo criteria sets of the demo province.
+func SeedCriteria(t testing.TB, a *App) {
+	t.Helper()
+	for _, set := range criteria.DemoSets("20") {
+		if _, err := a.Criteria.Publish(context.Background(), nil, set); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

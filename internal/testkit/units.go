@@ -2,6 +2,7 @@ package testkit
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"github.com/ntmflow/ntmflow/internal/units"
@@ -11,12 +12,7 @@ import (
 // given), which keeps tests fast while using the real codes and names.
 func ImportUnits(t testing.TB, svc *units.Service, provinces ...string) {
 	t.Helper()
-	f, err := units.OpenEmbedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := units.ParseCSV(f)
+	rows, err := embeddedRows()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,3 +38,13 @@ func filterProvinces(rows []units.Row, provinces []string) []units.Row {
 	}
 	return out
 }
+
+// embeddedRows parses the shipped list once per test binary.
+var embeddedRows = sync.OnceValues(func() ([]units.Row, error) {
+	f, err := units.OpenEmbedded()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return units.ParseCSV(f)
+})

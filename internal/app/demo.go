@@ -1,0 +1,193 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+
+	"github.com/ntmflow/ntmflow/internal/criteria"
+	"github.com/ntmflow/ntmflow/internal/nomination"
+)
+
+// demoProvince is Lạng Sơn, the province of the source document.
+const demoProvince = "20"
+
+// seedCriteria publishes the demo criteria sets unless the province already has them.
+func seedCriteria(ctx context.Context, s *Services, out io.Writer) error {
+	for _, set := range criteria.DemoSets(demoProvince) {
+		if _, err := s.Criteria.Current(ctx, set.Type, demoProvince); err == nil {
+			continue
+		}
+		if _, err := s.Criteria.Publish(ctx, nil, set); err != nil {
+			return fmt.Errorf("demo criteria set %s: %w", set.Type, err)
+		}
+		fmt.Fprintf(out, "criteria set published: %s v1\n", set.Type)
+	}
+	return nil
+}
+
+// demoNomination is one nomination of the demo and the steps that bring it to its status.
+type demoNomination struct {
+	commune, officer, reviewer string
+	typ                        criteria.Type
+	title                      string
+	subject                    any
+	passing                    bool
+	steps                      []string // workflow actions after creation; "review" saves a review
+	decision                   *nomination.Decision
+	comment                    string
+}
+
+func garden(owner, village, crops string, area float64, income int64) map[string]any {
+	return map[string]any{"owner_name": owner, "village": village, "area_m2": area, "main_crops": crops, "annual_income_vnd": income}
+}
+
+func residential(village string, households, population int) map[string]any {
+	return map[string]any{"village": village, "households": households, "population": population}
+}
+
+var demoNominations = []demoNomination{
+	{commune: "06220", officer: "xa.haiyen", reviewer: "caoloc", typ: criteria.ModelGarden, title: "Vườn cam Đường canh của ông Hoàng Văn Thắng",
+		subject: garden("Hoàng Văn Thắng", "Thôn Pắc Cáp", "Cam, quýt", 2400, 185_000_000), passing: true,
+		steps: []string{"submit", "start_review", "review", "endorse", "approve"}, decision: &nomination.Decision{Number: "1520/QĐ-UBND", Date: "2022-09-15", Signer: "Hồ Tiến Thiệu"}},
+	{commune: "06142", officer: "xa.tantac", reviewer: "vanlang", typ: criteria.ModelResidentialArea, title: "Khu dân cư thôn Nà Slảng",
+		subject: residential("Thôn Nà Slảng", 86, 372), passing: true,
+		steps: []string{"submit", "start_review", "review", "endorse", "approve"}, decision: &nomination.Decision{Number: "0412/QĐ-UBND", Date: "2025-05-20", Signer: "Đoàn Thu Hà"}},
+	{commune: "06220", officer: "xa.haiyen", reviewer: "caoloc", typ: criteria.ModelGarden, title: "Vườn hồng không hạt của bà Lý Thị Mai",
+		subject: garden("Lý Thị Mai", "Thôn Nà Pàn", "Hồng không hạt", 1800, 126_000_000), passing: true,
+		steps: []string{"submit", "start_review", "review", "endorse"}},
+	{commune: "06220", officer: "xa.haiyen", reviewer: "caoloc", typ: criteria.ModelResidentialArea, title: "Khu dân cư thôn Nà Lầu",
+		subject: residential("Thôn Nà Lầu", 64, 281), passing: true, steps: []string{"submit", "start_review"}},
+	{commune: "06238", officer: "xa.mauson", reviewer: "caoloc", typ: criteria.ModelGarden, title: "Vườn đào Mẫu Sơn của ông Triệu Văn Sinh",
+		subject: garden("Triệu Văn Sinh", "Thôn Khuổi Cấp", "Đào, lê", 900, 64_000_000), passing: true, steps: []string{"submit"}},
+	{commune: "06238", officer: "xa.mauson", reviewer: "caoloc", typ: criteria.ModelGarden, title: "Vườn chè của bà Đặng Thị Lan",
+		subject: garden("Đặng Thị Lan", "Thôn Pò Đứa", "Chè, rau an toàn", 420, 38_000_000), passing: false,
+		steps: []string{"submit", "start_review", "return"}, comment: "Đề nghị bổ sung biên bản họp thôn và ảnh hàng rào xanh; tỷ lệ hàng rào xanh mới đạt khoảng 60%."},
+	{commune: "06238", officer: "xa.mauson", reviewer: "caoloc", typ: criteria.ModelResidentialArea, title: "Khu dân cư thôn Khuổi Cấp",
+		subject: residential("Thôn Khuổi Cấp", 52, 230), passing: true},
+	{commune: "06142", officer: "xa.tantac", reviewer: "vanlang", typ: criteria.ModelGarden, title: "Vườn hồi của ông Hoàng Văn Khánh",
+		subject: garden("Hoàng Văn Khánh", "Thôn Bản Chu", "Hồi, quế", 3100, 142_000_000), passing: true, steps: []string{"submit"}},
+	{commune: "06142", officer: "xa.tantac", reviewer: "vanlang", typ: criteria.ModelGarden, title: "Vườn rau an toàn của bà Nông Thị Hoa",
+		subject: garden("Nông Thị Hoa", "Thôn Nà Pá", "Rau an toàn", 350, 41_000_000), passing: true},
+}
+
+// seedNominations creates the demo nominations through the workflow itself, so their
+// history and hashes are real. It does nothing when nominations already exist.
+func seedNominations(ctx context.Context, s *Services, out io.Writer) error {
+	var n int64
+	if err := s.Store.DB(ctx).Table("nominations").Count(&n).Error; err != nil || n > 0 {
+		return err
+	}
+	for _, d := range demoNominations {
+		if err := runDemo(ctx, s, d); err != nil {
+			return fmt.Errorf("demo nomination %q: %w", d.title, err)
+		}
+	}
+	fmt.Fprintf(out, "demo nominations: %d created\n", len(demoNominations))
+	return nil
+}
+
+func runDemo(ctx context.Context, s *Services, d demoNomination) error {
+	officer, err := s.Identity.PrincipalFor(ctx, d.officer)
+	if err != nil {
+		return err
+	}
+	set, err := s.Criteria.Current(ctx, d.typ, demoProvince)
+	if err != nil {
+		return err
+	}
+	subject, _ := json.Marshal(d.subject)
+	title := d.title
+	assessment := demoAssessment(set, d.passing)
+	v, _, err := s.Nominations.Create(ctx, officer, nomination.Input{Type: string(d.typ), CommuneCode: d.commune,
+		Title: &title, Subject: subject, Assessment: &assessment}, "")
+	if err != nil {
+		return err
+	}
+	for _, kind := range set.RequiredAttachments {
+		name, body := demoFile(kind)
+		if _, err := s.Nominations.AddAttachment(ctx, officer, v.ID, kind, name, bytes.NewReader(body)); err != nil {
+			return err
+		}
+	}
+	reviewer, err := s.Identity.PrincipalFor(ctx, d.reviewer)
+	if err != nil {
+		return err
+	}
+	province, err := s.Identity.PrincipalFor(ctx, "tinh")
+	if err != nil {
+		return err
+	}
+	for _, step := range d.steps {
+		switch step {
+		case "review":
+			v, err = s.Nominations.SaveReview(ctx, reviewer, v.ID, v.Version, demoReview(set))
+		case "submit", "withdraw":
+			v, err = s.Nominations.Transition(ctx, officer, v.ID, v.Version, nomination.TransitionInput{Action: step})
+		case "approve", "send_back", "revoke":
+			v, err = s.Nominations.Transition(ctx, province, v.ID, v.Version, nomination.TransitionInput{Action: step, Comment: d.comment, Decision: d.decision})
+		default:
+			v, err = s.Nominations.Transition(ctx, reviewer, v.ID, v.Version, nomination.TransitionInput{Action: step, Comment: d.comment})
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", step, err)
+		}
+	}
+	return nil
+}
+
+// demoAssessment answers every criterion: all met when passing, otherwise the hedge and
+// key-commodity figures fall short.
+func demoAssessment(set *criteria.Set, passing bool) []nomination.AssessmentItem {
+	var items []nomination.AssessmentItem
+	for _, c := range set.Criteria {
+		var v any
+		switch c.Kind {
+		case criteria.Boolean:
+			v = true
+		case criteria.Score:
+			v = c.MaxScore - 1
+		case criteria.Number:
+			t := *c.Threshold
+			if c.ThresholdOp == criteria.OpLE {
+				v = t / 2
+			} else {
+				v = t * 1.2
+			}
+			if !passing && (c.Code == "G4.1" || c.Code == "G3.2") {
+				v = t * 0.75
+			}
+		}
+		items = append(items, nomination.AssessmentItem{Criterion: c.Code, Value: v})
+	}
+	return items
+}
+
+func demoReview(set *criteria.Set) nomination.ReviewInput {
+	var scores []nomination.ReviewScore
+	for _, c := range set.Criteria {
+		scores = append(scores, nomination.ReviewScore{Criterion: c.Code, Met: true, Score: c.MaxScore - 1})
+	}
+	return nomination.ReviewInput{Scores: scores, Summary: "Đã thẩm định thực tế; hồ sơ đầy đủ, các tiêu chí đạt yêu cầu.", VisitedOn: "2022-08-20"}
+}
+
+// demoFile makes a small real file of the kind: a photo is a PNG, minutes and surveys PDFs.
+func demoFile(kind string) (string, []byte) {
+	if kind == "photo" {
+		img := image.NewRGBA(image.Rect(0, 0, 64, 48))
+		for x := 0; x < 64; x++ {
+			for y := 0; y < 48; y++ {
+				img.Set(x, y, color.RGBA{R: uint8(40 + x), G: uint8(120 + y*2), B: 60, A: 255})
+			}
+		}
+		var buf bytes.Buffer
+		_ = png.Encode(&buf, img)
+		return "anh-vuon.png", buf.Bytes()
+	}
+	return kind + ".pdf", []byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+}

@@ -1,0 +1,249 @@
+package criteria
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"github.com/ntmflow/ntmflow/internal/apperr"
+	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/store"
+	"github.com/ntmflow/ntmflow/internal/units"
+)
+
+type setRow struct {
+	ID                  int64 `gorm:"primaryKey"`
+	Type                string
+	Version             int
+	Name                string
+	ProvinceCode        string
+	MinScore            float64
+	AllRequired         bool
+	ValidityYears       int
+	RequiredAttachments string
+	Criteria            string
+	PublishedAt         time.Time
+	PublishedBy         *int64
+}
+
+func (setRow) TableName() string { return "criteria_sets" }
+
+func (r setRow) toSet() (*Set, error) {
+	s := &Set{ID: r.ID, Type: Type(r.Type), Version: r.Version, Name: r.Name, ProvinceCode: r.ProvinceCode,
+		PassRule: PassRule{MinScore: r.MinScore, AllRequired: r.AllRequired}, ValidityYears: r.ValidityYears}
+	if err := json.Unmarshal([]byte(r.RequiredAttachments), &s.RequiredAttachments); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(r.Criteria), &s.Criteria); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Service stores and reads criteria sets. Published versions are never updated.
+type Service struct {
+	st    *store.Store
+	authz *authz.Authorizer
+	units *units.Service
+}
+
+// NewService returns the criteria service.
+func NewService(st *store.Store, az *authz.Authorizer, u *units.Service) *Service {
+	return &Service{st: st, authz: az, units: u}
+}
+
+// Get returns a set by id (any province; callers check visibility with Visible).
+func (s *Service) Get(ctx context.Context, id int64) (*Set, error) {
+	var r setRow
+	err := s.st.DB(ctx).Where("id = ?", id).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, apperr.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return r.toSet()
+}
+
+// provincesOf lists the provinces where the principal holds any role: criteria sets are
+// shown to everyone who works in the province.
+func provincesOf(p *authz.Principal) []string {
+	var out []string
+	for _, g := range p.Grants {
+		if codes := units.SplitPath(g.UnitPath); len(codes) > 0 && !slices.Contains(out, codes[0]) {
+			out = append(out, codes[0])
+		}
+	}
+	return out
+}
+
+// GetVisible returns a set the principal may see, or ErrNotFound.
+func (s *Service) GetVisible(ctx context.Context, p *authz.Principal, id int64) (*Set, error) {
+	set, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(provincesOf(p), set.ProvinceCode) {
+		return nil, apperr.ErrNotFound
+	}
+	return set, nil
+}
+
+// List returns the published sets of the principal's provinces, newest first, optionally
+// of one type.
+func (s *Service) List(ctx context.Context, p *authz.Principal, typ string) ([]*Set, error) {
+	provinces := provincesOf(p)
+	if len(provinces) == 0 {
+		return []*Set{}, nil
+	}
+	q := s.st.DB(ctx).Where("province_code IN ?", provinces).Order("published_at DESC, id DESC")
+	if typ != "" {
+		if !Type(typ).Valid() {
+			return nil, apperr.Invalid("type", "must be model_garden or model_residential_area")
+		}
+		q = q.Where("type = ?", typ)
+	}
+	var rows []setRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]*Set, 0, len(rows))
+	for _, r := range rows {
+		set, err := r.toSet()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, set)
+	}
+	return out, nil
+}
+
+// Current returns the newest published set of a type for a province.
+func (s *Service) Current(ctx context.Context, typ Type, province string) (*Set, error) {
+	var r setRow
+	err := s.st.DB(ctx).Where("type = ? AND province_code = ?", typ, province).Order("version DESC").Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, apperr.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return r.toSet()
+}
+
+var codePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$`)
+
+// Validate checks a set before publication.
+func Validate(set *Set) error {
+	v := apperr.NewValidation()
+	if !set.Type.Valid() {
+		v.Add("type", "must be model_garden or model_residential_area")
+	}
+	if n := utf8.RuneCountInString(strings.TrimSpace(set.Name)); n == 0 || n > 200 {
+		v.Add("name", "is required (at most 200 characters)")
+	}
+	if set.ValidityYears < 1 || set.ValidityYears > 20 {
+		v.Add("validity_years", "must be 1 to 20")
+	}
+	for i, k := range set.RequiredAttachments {
+		if !slices.Contains(AttachmentKinds, k) {
+			v.Add(fmt.Sprintf("required_attachments[%d]", i), "must be photo, minutes, survey or other")
+		}
+	}
+	if len(set.Criteria) == 0 || len(set.Criteria) > 200 {
+		v.Add("criteria", "1 to 200 criteria are required")
+	}
+	seen := map[string]bool{}
+	for i, c := range set.Criteria {
+		f := fmt.Sprintf("criteria[%d]", i)
+		switch {
+		case !codePattern.MatchString(c.Code):
+			v.Add(f+".code", "1–16 letters, digits, '.', '_' or '-'")
+		case seen[c.Code]:
+			v.Add(f+".code", "repeats another criterion's code")
+		}
+		seen[c.Code] = true
+		if strings.TrimSpace(c.Title) == "" || strings.TrimSpace(c.Group) == "" {
+			v.Add(f+".title", "title and group are required")
+		}
+		if c.MaxScore <= 0 || c.MaxScore > 1000 || math.IsNaN(c.MaxScore) {
+			v.Add(f+".max_score", "must be between 0 and 1000")
+		}
+		switch c.Kind {
+		case Boolean, Score:
+			if c.Threshold != nil {
+				v.Add(f+".threshold", "only number criteria have a threshold")
+			}
+		case Number:
+			if c.Threshold == nil {
+				v.Add(f+".threshold", "a number criterion needs a threshold")
+			}
+			if c.ThresholdOp != OpGE && c.ThresholdOp != OpLE {
+				v.Add(f+".threshold_op", "must be ge or le")
+			}
+		default:
+			v.Add(f+".kind", "must be boolean, number or score")
+		}
+	}
+	if set.PassRule.MinScore < 0 || set.PassRule.MinScore > set.MaxTotal() {
+		v.Add("pass_rule.min_score", fmt.Sprintf("must be between 0 and the total of all points (%g)", set.MaxTotal()))
+	}
+	return v.Err()
+}
+
+// Publish stores a new version of the set's type for its province; the version number is
+// the next one. The caller must manage criteria sets in that province.
+func (s *Service) Publish(ctx context.Context, p *authz.Principal, set *Set) (*Set, error) {
+	for i := range set.Criteria {
+		if set.Criteria[i].Kind == Number && set.Criteria[i].ThresholdOp == "" {
+			set.Criteria[i].ThresholdOp = OpGE
+		}
+	}
+	if set.RequiredAttachments == nil {
+		set.RequiredAttachments = []string{}
+	}
+	if err := Validate(set); err != nil {
+		return nil, err
+	}
+	prov, err := s.units.Get(ctx, set.ProvinceCode)
+	if err != nil || prov.Level != units.Province {
+		return nil, apperr.Invalid("province_code", "is not a current province")
+	}
+	if p != nil && !s.authz.Can(p, authz.ObjCriteriaSet, authz.ActManage, prov.Path) {
+		return nil, apperr.ErrForbidden
+	}
+	var out *Set
+	err = s.st.WithTx(ctx, func(ctx context.Context) error {
+		var latest struct{ V int }
+		if err := s.st.DB(ctx).Model(&setRow{}).Select("COALESCE(MAX(version), 0) AS v").
+			Where("type = ? AND province_code = ?", set.Type, set.ProvinceCode).Scan(&latest).Error; err != nil {
+			return err
+		}
+		ra, _ := json.Marshal(set.RequiredAttachments)
+		cr, _ := json.Marshal(set.Criteria)
+		row := setRow{Type: string(set.Type), Version: latest.V + 1, Name: strings.TrimSpace(set.Name), ProvinceCode: set.ProvinceCode,
+			MinScore: set.PassRule.MinScore, AllRequired: set.PassRule.AllRequired, ValidityYears: set.ValidityYears,
+			RequiredAttachments: string(ra), Criteria: string(cr), PublishedAt: time.Now().UTC()}
+		if p != nil {
+			row.PublishedBy = &p.UserID
+		}
+		if err := s.st.DB(ctx).Create(&row).Error; err != nil {
+			if store.IsUniqueViolation(err) {
+				return fmt.Errorf("%w: another version was published at the same moment", apperr.ErrConflict)
+			}
+			return err
+		}
+		out, err = row.toSet()
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,601 @@
+// Package nomination keeps nominations for recognition: the dossier (subject,
+// self-assessment, evidence), the workflow from draft to approval, the district review and
+// the append-only history with the dossier hash at every step.
+package nomination
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"gorm.io/gorm"
+
+	"github.com/ntmflow/ntmflow/internal/apperr"
+	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/criteria"
+	"github.com/ntmflow/ntmflow/internal/recognition"
+	"github.com/ntmflow/ntmflow/internal/store"
+	"github.com/ntmflow/ntmflow/internal/textfold"
+	"github.com/ntmflow/ntmflow/internal/units"
+)
+
+// row is the nominations table.
+type row struct {
+	ID             int64 `gorm:"primaryKey"`
+	Type           string
+	Status         Status
+	Version        int
+	CommuneCode    string
+	DistrictCode   string
+	ProvinceCode   string
+	UnitPath       string
+	CampaignID     *int64
+	CriteriaSetID  int64
+	Title          string
+	SearchText     string
+	Subject        string
+	Assessment     string
+	Review         *string
+	SelfScore      float64
+	SelfPasses     bool
+	CreatedBy      int64
+	IdempotencyKey *string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	SubmittedAt    *time.Time
+	RecognitionID  *int64
+	DossierSHA256  string `gorm:"column:dossier_sha256"`
+}
+
+func (row) TableName() string { return "nominations" }
+
+// AssessmentItem is the commune's own answer for one criterion.
+type AssessmentItem struct {
+	Criterion string `json:"criterion"`
+	Value     any    `json:"value"`
+	Note      string `json:"note"`
+}
+
+// ReviewScore is the district's verdict on one criterion; Score is the points awarded.
+type ReviewScore struct {
+	Criterion string  `json:"criterion"`
+	Met       bool    `json:"met"`
+	Score     float64 `json:"score"`
+	Comment   string  `json:"comment"`
+}
+
+// Review is the district's saved verification.
+type Review struct {
+	Scores     []ReviewScore `json:"scores"`
+	Summary    string        `json:"summary"`
+	VisitedOn  string        `json:"visited_on"`
+	TotalScore float64       `json:"total_score"`
+	MaxScore   float64       `json:"max_score"`
+	Passes     bool          `json:"passes"`
+	Reviewer   string        `json:"reviewer"`
+	SavedAt    time.Time     `json:"saved_at"`
+}
+
+// SelfAssessment is the score computed from the commune's answers.
+type SelfAssessment struct {
+	TotalScore      float64  `json:"total_score"`
+	MaxScore        float64  `json:"max_score"`
+	Passes          bool     `json:"passes"`
+	Complete        bool     `json:"complete"`
+	MissingRequired []string `json:"missing_required"`
+}
+
+// View is the nomination as the API returns it (SPEC §6).
+type View struct {
+	ID             int64            `json:"id"`
+	Type           string           `json:"type"`
+	Status         Status           `json:"status"`
+	Version        int              `json:"version"`
+	CommuneCode    string           `json:"commune_code"`
+	DistrictCode   string           `json:"district_code"`
+	ProvinceCode   string           `json:"province_code"`
+	CampaignID     *int64           `json:"campaign_id"`
+	CriteriaSetID  int64            `json:"criteria_set_id"`
+	Title          string           `json:"title"`
+	Subject        json.RawMessage  `json:"subject"`
+	Assessment     []AssessmentItem `json:"assessment"`
+	SelfAssessment SelfAssessment   `json:"self_assessment"`
+	Review         *Review          `json:"review"`
+	CreatedBy      int64            `json:"created_by"`
+	CreatedAt      time.Time        `json:"created_at"`
+	UpdatedAt      time.Time        `json:"updated_at"`
+	SubmittedAt    *time.Time       `json:"submitted_at"`
+	RecognitionID  *int64           `json:"recognition_id"`
+	DossierSHA256  string           `json:"dossier_sha256"`
+	UnitPath       string           `json:"-"`
+}
+
+// Summary is a list item: what a list shows, without the full dossier.
+type Summary struct {
+	ID            int64           `json:"id"`
+	Type          string          `json:"type"`
+	Status        Status          `json:"status"`
+	Version       int             `json:"version"`
+	CommuneCode   string          `json:"commune_code"`
+	DistrictCode  string          `json:"district_code"`
+	ProvinceCode  string          `json:"province_code"`
+	CampaignID    *int64          `json:"campaign_id"`
+	Title         string          `json:"title"`
+	Subject       json.RawMessage `json:"subject"`
+	SelfScore     float64         `json:"self_score"`
+	SelfPasses    bool            `json:"self_passes"`
+	CreatedAt     time.Time       `json:"created_at"`
+	UpdatedAt     time.Time       `json:"updated_at"`
+	SubmittedAt   *time.Time      `json:"submitted_at"`
+	RecognitionID *int64          `json:"recognition_id"`
+}
+
+// Service runs the nomination workflow.
+type Service struct {
+	st           *store.Store
+	authz        *authz.Authorizer
+	units        *units.Service
+	criteria     *criteria.Service
+	recognitions *recognition.Service
+	blobs        *BlobStore
+	now          func() time.Time
+	transitions  *prometheus.CounterVec
+}
+
+// NewService builds the nomination service; attachments are stored under attachmentDir.
+func NewService(st *store.Store, az *authz.Authorizer, u *units.Service, c *criteria.Service, r *recognition.Service, attachmentDir string) *Service {
+	return &Service{
+		st: st, authz: az, units: u, criteria: c, recognitions: r, blobs: NewBlobStore(attachmentDir),
+		now: func() time.Time { return time.Now().UTC() },
+		transitions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ntmflow_workflow_transitions_total", Help: "Nomination workflow actions completed, by action and resulting status.",
+		}, []string{"action", "status"}),
+	}
+}
+
+// Collector exposes the workflow metrics.
+func (s *Service) Collector() prometheus.Collector { return s.transitions }
+
+// Authorizer is the decision point the service uses (the web pages ask it for buttons).
+func (s *Service) Authorizer() *authz.Authorizer { return s.authz }
+
+// Input is the editable part of a nomination (POST and PATCH). Nil fields are left alone
+// on PATCH.
+type Input struct {
+	Type        string
+	CommuneCode string
+	CampaignID  *int64
+	Title       *string
+	Subject     json.RawMessage
+	Assessment  *[]AssessmentItem
+}
+
+// Create stores a new draft. With an idempotency key, a repeat by the same user returns
+// the first nomination and creates nothing (created reports which).
+func (s *Service) Create(ctx context.Context, p *authz.Principal, in Input, idemKey string) (v View, created bool, err error) {
+	if len(idemKey) > 100 {
+		return View{}, false, apperr.Invalid("Idempotency-Key", "must be at most 100 characters")
+	}
+	if idemKey != "" {
+		if v, err := s.byIdempotencyKey(ctx, p, idemKey); err == nil {
+			return v, false, nil
+		} else if !errors.Is(err, apperr.ErrNotFound) {
+			return View{}, false, err
+		}
+	}
+	val := apperr.NewValidation()
+	typ := criteria.Type(in.Type)
+	if !typ.Valid() {
+		val.Add("type", "must be model_garden or model_residential_area")
+	}
+	commune, err := s.units.Get(ctx, in.CommuneCode)
+	if err != nil || commune.Level != units.Commune {
+		val.Add("commune_code", "is not a current commune")
+	}
+	if err := val.Err(); err != nil {
+		return View{}, false, err
+	}
+	if !s.authz.CanAs(p, authz.CommuneOfficer, authz.ObjNomination, "create", commune.Path) {
+		return View{}, false, apperr.ErrForbidden
+	}
+	codes := units.SplitPath(commune.Path)
+	set, err := s.criteria.Current(ctx, typ, codes[0])
+	if err != nil {
+		if errors.Is(err, apperr.ErrNotFound) {
+			return View{}, false, apperr.Invalid("type", "the province has no published criteria set for this type")
+		}
+		return View{}, false, err
+	}
+	if in.Title == nil {
+		val.Add("title", "is required")
+	}
+	if in.Assessment == nil {
+		in.Assessment = &[]AssessmentItem{}
+	}
+	r := row{Type: string(typ), Status: Draft, Version: 1, CommuneCode: commune.Code, ProvinceCode: codes[0],
+		UnitPath: commune.Path, CriteriaSetID: set.ID, CreatedBy: p.UserID}
+	if len(codes) == 3 {
+		r.DistrictCode = codes[1]
+	}
+	if idemKey != "" {
+		r.IdempotencyKey = &idemKey
+	}
+	err = s.st.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.applyInput(ctx, &r, set, in, val); err != nil {
+			return err
+		}
+		now := s.now()
+		r.CreatedAt, r.UpdatedAt = now, now
+		r.DossierSHA256, err = s.dossierHash(ctx, &r)
+		if err != nil {
+			return err
+		}
+		return s.st.DB(ctx).Create(&r).Error
+	})
+	if err != nil {
+		if idemKey != "" && store.IsUniqueViolation(err) { // a concurrent repeat won the race
+			v, err := s.byIdempotencyKey(ctx, p, idemKey)
+			return v, false, err
+		}
+		return View{}, false, err
+	}
+	s.transitions.WithLabelValues("create", string(Draft)).Inc()
+	v, err = s.view(ctx, &r, set)
+	return v, true, err
+}
+
+func (s *Service) byIdempotencyKey(ctx context.Context, p *authz.Principal, key string) (View, error) {
+	var r row
+	err := s.st.DB(ctx).Where("created_by = ? AND idempotency_key = ?", p.UserID, key).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return View{}, apperr.ErrNotFound
+	}
+	if err != nil {
+		return View{}, err
+	}
+	return s.viewOf(ctx, &r)
+}
+
+// applyInput validates the editable fields and writes them into r.
+func (s *Service) applyInput(ctx context.Context, r *row, set *criteria.Set, in Input, val *apperr.ValidationError) error {
+	if in.Title != nil {
+		t := cleanText(*in.Title)
+		if t == "" || utf8.RuneCountInString(t) > 300 {
+			val.Add("title", "is required (at most 300 characters)")
+		}
+		r.Title = t
+	}
+	if in.CampaignID != nil {
+		if err := s.checkCampaign(ctx, *in.CampaignID, r.ProvinceCode); err != nil {
+			val.Add("campaign_id", err.Error())
+		}
+		r.CampaignID = in.CampaignID
+	}
+	if in.Subject != nil || r.Subject == "" {
+		subj := parseSubject(criteria.Type(r.Type), in.Subject, val)
+		if subj.Garden != nil || subj.Residential != nil {
+			r.Subject = string(subj.canonical())
+		}
+	}
+	if in.Assessment != nil {
+		items := checkAssessment(set, *in.Assessment, val)
+		b, _ := json.Marshal(items)
+		r.Assessment = string(b)
+		res := criteria.Evaluate(set, assessmentValues(items))
+		r.SelfScore, r.SelfPasses = res.Total, res.Passes
+	}
+	if err := val.Err(); err != nil {
+		return err
+	}
+	subj := decodeSubject(criteria.Type(r.Type), r.Subject)
+	r.SearchText = textfold.Fold(strings.Join([]string{r.Title, subj.OwnerName(), subj.Village()}, " "))
+	return nil
+}
+
+func (s *Service) checkCampaign(ctx context.Context, id int64, province string) error {
+	var c struct{ ProvinceCode string }
+	err := s.st.DB(ctx).Table("campaigns").Select("province_code").Where("id = ?", id).Take(&c).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && c.ProvinceCode != province) {
+		return errors.New("is not a campaign of this province")
+	}
+	return err
+}
+
+// checkAssessment validates the self-assessment against the set; null values are dropped
+// (not yet assessed). Items come back in the set's order.
+func checkAssessment(set *criteria.Set, items []AssessmentItem, val *apperr.ValidationError) []AssessmentItem {
+	byCode := map[string]AssessmentItem{}
+	for i, it := range items {
+		f := fmt.Sprintf("assessment[%d]", i)
+		c, ok := set.Criterion(it.Criterion)
+		switch {
+		case !ok:
+			val.Add(f+".criterion", "is not a criterion of this set")
+			continue
+		case byCode[it.Criterion].Criterion != "":
+			val.Add(f+".criterion", "is assessed twice")
+			continue
+		}
+		if utf8.RuneCountInString(it.Note) > 1000 {
+			val.Add(f+".note", "is too long (at most 1000 characters)")
+		}
+		if it.Value == nil {
+			continue
+		}
+		if msg := criteria.CheckValue(c, it.Value); msg != "" {
+			val.Add(f+".value", msg)
+			continue
+		}
+		it.Note = strings.TrimSpace(it.Note)
+		byCode[it.Criterion] = it
+	}
+	out := make([]AssessmentItem, 0, len(byCode))
+	for _, c := range set.Criteria {
+		if it, ok := byCode[c.Code]; ok {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+func assessmentValues(items []AssessmentItem) map[string]any {
+	m := make(map[string]any, len(items))
+	for _, it := range items {
+		m[it.Criterion] = it.Value
+	}
+	return m
+}
+
+// loadForRead returns the nomination if p may read it; otherwise ErrNotFound, whether it
+// exists or not.
+func (s *Service) loadForRead(ctx context.Context, p *authz.Principal, id int64) (*row, error) {
+	scope := s.authz.Scopes(p, authz.ObjNomination, authz.ActRead)
+	if scope.Empty() {
+		return nil, apperr.ErrNotFound
+	}
+	where, args := scope.SQL("unit_path")
+	var r row
+	err := s.st.DB(ctx).Where("id = ?", id).Where(where, args...).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, apperr.ErrNotFound
+	}
+	return &r, err
+}
+
+// Get returns one nomination in p's scope.
+func (s *Service) Get(ctx context.Context, p *authz.Principal, id int64) (View, error) {
+	r, err := s.loadForRead(ctx, p, id)
+	if err != nil {
+		return View{}, err
+	}
+	return s.viewOf(ctx, r)
+}
+
+func (s *Service) viewOf(ctx context.Context, r *row) (View, error) {
+	set, err := s.criteria.Get(ctx, r.CriteriaSetID)
+	if err != nil {
+		return View{}, err
+	}
+	return s.view(ctx, r, set)
+}
+
+func (s *Service) view(_ context.Context, r *row, set *criteria.Set) (View, error) {
+	v := View{ID: r.ID, Type: r.Type, Status: r.Status, Version: r.Version, CommuneCode: r.CommuneCode,
+		DistrictCode: r.DistrictCode, ProvinceCode: r.ProvinceCode, CampaignID: r.CampaignID, CriteriaSetID: r.CriteriaSetID,
+		Title: r.Title, Subject: json.RawMessage(r.Subject), CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt,
+		UpdatedAt: r.UpdatedAt, SubmittedAt: r.SubmittedAt, RecognitionID: r.RecognitionID, DossierSHA256: r.DossierSHA256,
+		UnitPath: r.UnitPath}
+	if err := json.Unmarshal([]byte(r.Assessment), &v.Assessment); err != nil {
+		return View{}, err
+	}
+	if v.Assessment == nil {
+		v.Assessment = []AssessmentItem{}
+	}
+	res := criteria.Evaluate(set, assessmentValues(v.Assessment))
+	v.SelfAssessment = SelfAssessment{TotalScore: res.Total, MaxScore: res.Max, Passes: res.Passes, Complete: res.Complete,
+		MissingRequired: nonNil(res.MissingRequired)}
+	if r.Review != nil {
+		v.Review = &Review{}
+		if err := json.Unmarshal([]byte(*r.Review), v.Review); err != nil {
+			return View{}, err
+		}
+	}
+	return v, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// Update edits a draft or returned nomination (commune officer of that commune).
+func (s *Service) Update(ctx context.Context, p *authz.Principal, id int64, ifMatch int, in Input) (View, error) {
+	var out View
+	err := s.st.WithTx(ctx, func(ctx context.Context) error {
+		r, err := s.loadForRead(ctx, p, id)
+		if err != nil {
+			return err
+		}
+		if _, err := s.checkAction(p, r, ActionUpdate, ifMatch); err != nil {
+			return err
+		}
+		set, err := s.criteria.Get(ctx, r.CriteriaSetID)
+		if err != nil {
+			return err
+		}
+		if err := s.applyInput(ctx, r, set, in, apperr.NewValidation()); err != nil {
+			return err
+		}
+		r.DossierSHA256, err = s.dossierHash(ctx, r)
+		if err != nil {
+			return err
+		}
+		if err := s.saveVersioned(ctx, r, ifMatch, map[string]any{
+			"title": r.Title, "search_text": r.SearchText, "subject": r.Subject, "assessment": r.Assessment,
+			"self_score": r.SelfScore, "self_passes": r.SelfPasses, "campaign_id": r.CampaignID, "dossier_sha256": r.DossierSHA256,
+		}); err != nil {
+			return err
+		}
+		out, err = s.view(ctx, r, set)
+		return err
+	})
+	return out, err
+}
+
+// checkAction applies the workflow table and the optimistic version check, in the order
+// a client can act on: forbidden, stale, then not valid from this status.
+func (s *Service) checkAction(p *authz.Principal, r *row, action string, ifMatch int) (Rule, error) {
+	rule, err := decide(s.authz, p, action, r.UnitPath, r.Status)
+	if errors.Is(err, apperr.ErrForbidden) {
+		return Rule{}, err
+	}
+	if ifMatch != r.Version {
+		return Rule{}, apperr.ErrVersionMismatch
+	}
+	return rule, err
+}
+
+// saveVersioned writes fields, bumps the version and checks that nobody changed the row
+// since it was read: zero rows updated means someone else won.
+func (s *Service) saveVersioned(ctx context.Context, r *row, ifMatch int, fields map[string]any) error {
+	now := s.now()
+	fields["version"] = gorm.Expr("version + 1")
+	fields["updated_at"] = now
+	res := s.st.DB(ctx).Model(&row{}).Where("id = ? AND version = ?", r.ID, ifMatch).Updates(fields)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return apperr.ErrVersionMismatch
+	}
+	r.Version = ifMatch + 1
+	r.UpdatedAt = now
+	return nil
+}
+
+// Filter narrows a nomination list (SPEC §6).
+type Filter struct {
+	Statuses   []Status
+	Type       string
+	Unit       string
+	CampaignID int64
+	Query      string
+	Limit      int
+	Cursor     string
+}
+
+// Page is one page of a list.
+type Page struct {
+	Items      []Summary `json:"items"`
+	NextCursor string    `json:"next_cursor"`
+}
+
+func encodeCursor(id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("n" + strconv.FormatInt(id, 10)))
+}
+
+func decodeCursor(c string) (int64, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(b) < 2 || b[0] != 'n' {
+		return 0, apperr.Invalid("cursor", "is not a cursor from a previous page")
+	}
+	id, err := strconv.ParseInt(string(b[1:]), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, apperr.Invalid("cursor", "is not a cursor from a previous page")
+	}
+	return id, nil
+}
+
+// List returns nominations in p's scope, newest first, one keyset page at a time.
+func (s *Service) List(ctx context.Context, p *authz.Principal, f Filter) (Page, error) {
+	val := apperr.NewValidation()
+	if f.Limit == 0 {
+		f.Limit = 20
+	}
+	if f.Limit < 1 || f.Limit > 100 {
+		val.Add("limit", "must be 1 to 100")
+	}
+	for _, st := range f.Statuses {
+		if !st.Valid() {
+			val.Add("status", "unknown status "+string(st))
+		}
+	}
+	if f.Type != "" && !criteria.Type(f.Type).Valid() {
+		val.Add("type", "must be model_garden or model_residential_area")
+	}
+	var after int64
+	if f.Cursor != "" {
+		var err error
+		if after, err = decodeCursor(f.Cursor); err != nil {
+			val.Add("cursor", "is not a cursor from a previous page")
+		}
+	}
+	scope := s.authz.Scopes(p, authz.ObjNomination, authz.ActRead)
+	if f.Unit != "" {
+		u, err := s.units.Get(ctx, f.Unit)
+		if err != nil {
+			val.Add("unit", "is not a current unit")
+		} else {
+			scope = scope.Narrow(u.Path)
+		}
+	}
+	if err := val.Err(); err != nil {
+		return Page{}, err
+	}
+	page := Page{Items: []Summary{}}
+	if scope.Empty() {
+		return page, nil
+	}
+	where, args := scope.SQL("unit_path")
+	q := s.st.DB(ctx).Model(&row{}).Where(where, args...).
+		Select("id, type, status, version, commune_code, district_code, province_code, campaign_id, title, subject, self_score, self_passes, created_at, updated_at, submitted_at, recognition_id")
+	if len(f.Statuses) > 0 {
+		q = q.Where("status IN ?", f.Statuses)
+	}
+	if f.Type != "" {
+		q = q.Where("type = ?", f.Type)
+	}
+	if f.CampaignID != 0 {
+		q = q.Where("campaign_id = ?", f.CampaignID)
+	}
+	if term := textfold.Fold(f.Query); term != "" {
+		q = q.Where("search_text LIKE ?", "%"+escapeLike(term)+"%")
+	}
+	if after > 0 {
+		q = q.Where("id < ?", after)
+	}
+	var rows []row
+	if err := q.Order("id DESC").Limit(f.Limit + 1).Find(&rows).Error; err != nil {
+		return Page{}, err
+	}
+	if len(rows) > f.Limit {
+		rows = rows[:f.Limit]
+		page.NextCursor = encodeCursor(rows[len(rows)-1].ID)
+	}
+	for _, r := range rows {
+		page.Items = append(page.Items, Summary{ID: r.ID, Type: r.Type, Status: r.Status, Version: r.Version,
+			CommuneCode: r.CommuneCode, DistrictCode: r.DistrictCode, ProvinceCode: r.ProvinceCode, CampaignID: r.CampaignID,
+			Title: r.Title, Subject: json.RawMessage(r.Subject), SelfScore: r.SelfScore, SelfPasses: r.SelfPasses,
+			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SubmittedAt: r.SubmittedAt, RecognitionID: r.RecognitionID})
+	}
+	return page, nil
+}
+
+// escapeLike drops LIKE wildcards from a search term: users search text, not patterns.
+func escapeLike(s string) string {
+	return strings.NewReplacer("%", "", "_", "", "\\", "").Replace(s)
+}
+
+// Set returns the criteria set a nomination is pinned to.
+func (s *Service) Set(ctx context.Context, v View) (*criteria.Set, error) {
+	return s.criteria.Get(ctx, v.CriteriaSetID)
+}

@@ -1,0 +1,150 @@
+package nomination
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ntmflow/ntmflow/internal/apperr"
+	"github.com/ntmflow/ntmflow/internal/criteria"
+)
+
+// GardenSubject describes a model garden (SPEC §6).
+type GardenSubject struct {
+	OwnerName       string  `json:"owner_name"`
+	Village         string  `json:"village"`
+	AreaM2          float64 `json:"area_m2"`
+	MainCrops       string  `json:"main_crops"`
+	AnnualIncomeVND int64   `json:"annual_income_vnd"`
+}
+
+// ResidentialSubject describes a model residential area.
+type ResidentialSubject struct {
+	Village    string `json:"village"`
+	Households int    `json:"households"`
+	Population int    `json:"population"`
+}
+
+// Subject is the parsed subject of either type.
+type Subject struct {
+	Garden      *GardenSubject
+	Residential *ResidentialSubject
+}
+
+// OwnerName is the garden owner, "" for a residential area.
+func (s Subject) OwnerName() string {
+	if s.Garden != nil {
+		return s.Garden.OwnerName
+	}
+	return ""
+}
+
+// Village is the village (thôn) of the subject.
+func (s Subject) Village() string {
+	if s.Garden != nil {
+		return s.Garden.Village
+	}
+	if s.Residential != nil {
+		return s.Residential.Village
+	}
+	return ""
+}
+
+// canonical is the subject's JSON with fields in a fixed order.
+func (s Subject) canonical() json.RawMessage {
+	var b []byte
+	if s.Garden != nil {
+		b, _ = json.Marshal(s.Garden)
+	} else {
+		b, _ = json.Marshal(s.Residential)
+	}
+	return b
+}
+
+func cleanText(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// parseSubject decodes and checks a subject for the type; problems are reported per field
+// as "subject.<field>".
+func parseSubject(typ criteria.Type, raw json.RawMessage, v *apperr.ValidationError) Subject {
+	if len(bytes.TrimSpace(raw)) == 0 || string(bytes.TrimSpace(raw)) == "null" {
+		v.Add("subject", "is required")
+		return Subject{}
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	text := func(field, val string, max int) string {
+		val = cleanText(val)
+		if val == "" {
+			v.Add("subject."+field, "is required")
+		} else if utf8.RuneCountInString(val) > max {
+			v.Add("subject."+field, "is too long")
+		}
+		return val
+	}
+	switch typ {
+	case criteria.ModelGarden:
+		var g GardenSubject
+		if err := dec.Decode(&g); err != nil {
+			v.Add("subject", subjectDecodeMessage(err))
+			return Subject{}
+		}
+		g.OwnerName = text("owner_name", g.OwnerName, 200)
+		g.Village = text("village", g.Village, 200)
+		g.MainCrops = text("main_crops", g.MainCrops, 300)
+		if g.AreaM2 <= 0 || g.AreaM2 > 10_000_000 {
+			v.Add("subject.area_m2", "must be a positive area in m²")
+		}
+		if g.AnnualIncomeVND < 0 {
+			v.Add("subject.annual_income_vnd", "must not be negative")
+		}
+		return Subject{Garden: &g}
+	case criteria.ModelResidentialArea:
+		var r ResidentialSubject
+		if err := dec.Decode(&r); err != nil {
+			v.Add("subject", subjectDecodeMessage(err))
+			return Subject{}
+		}
+		r.Village = text("village", r.Village, 200)
+		if r.Households <= 0 {
+			v.Add("subject.households", "must be a positive number of households")
+		}
+		if r.Population < r.Households {
+			v.Add("subject.population", "must be at least the number of households")
+		}
+		return Subject{Residential: &r}
+	}
+	return Subject{}
+}
+
+func subjectDecodeMessage(err error) string {
+	msg := err.Error()
+	if strings.HasPrefix(msg, "json: unknown field ") {
+		return "unknown field " + strings.TrimPrefix(msg, "json: unknown field ")
+	}
+	var te *json.UnmarshalTypeError
+	if ok := asTypeError(err, &te); ok {
+		return "field " + te.Field + " has the wrong type"
+	}
+	return "must be an object with the fields of the nomination type"
+}
+
+func asTypeError(err error, target **json.UnmarshalTypeError) bool {
+	te, ok := err.(*json.UnmarshalTypeError)
+	if ok {
+		*target = te
+	}
+	return ok
+}
+
+// decodeSubject reads a stored (already validated) subject.
+func decodeSubject(typ criteria.Type, raw string) Subject {
+	if typ == criteria.ModelGarden {
+		var g GardenSubject
+		_ = json.Unmarshal([]byte(raw), &g)
+		return Subject{Garden: &g}
+	}
+	var r ResidentialSubject
+	_ = json.Unmarshal([]byte(raw), &r)
+	return Subject{Residential: &r}
+}

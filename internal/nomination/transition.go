@@ -1,0 +1,358 @@
+package nomination
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ntmflow/ntmflow/internal/apperr"
+	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/criteria"
+	"github.com/ntmflow/ntmflow/internal/recognition"
+)
+
+// historyRow is one append-only entry of nomination_history.
+type historyRow struct {
+	ID            int64 `gorm:"primaryKey"`
+	NominationID  int64
+	At            time.Time
+	ActorID       int64
+	Actor         string
+	Action        string
+	FromStatus    *Status
+	ToStatus      Status
+	Comment       string
+	Details       *string
+	DossierSHA256 string `gorm:"column:dossier_sha256"`
+}
+
+func (historyRow) TableName() string { return "nomination_history" }
+
+// HistoryEntry is the API shape of one history entry.
+type HistoryEntry struct {
+	At            time.Time       `json:"at"`
+	Actor         string          `json:"actor"`
+	Action        string          `json:"action"`
+	From          *Status         `json:"from"`
+	To            Status          `json:"to"`
+	Comment       string          `json:"comment"`
+	DossierSHA256 string          `json:"dossier_sha256"`
+	Details       json.RawMessage `json:"details,omitempty"`
+}
+
+// Decision is the province's recognition decision, given with approve.
+type Decision struct {
+	Number string `json:"number"`
+	Date   string `json:"date"`
+	Signer string `json:"signer"`
+}
+
+// TransitionInput is the body of POST …/transitions.
+type TransitionInput struct {
+	Action   string
+	Comment  string
+	Decision *Decision
+}
+
+const maxComment = 2000
+
+// Transition performs a workflow action: scope (404), role (403), version (412), status
+// (409), guards (422), then the status change, its history entry and, for approve and
+// revoke, the recognition, all in one transaction.
+func (s *Service) Transition(ctx context.Context, p *authz.Principal, id int64, ifMatch int, in TransitionInput) (View, error) {
+	if !IsTransition(in.Action) {
+		return View{}, apperr.Invalid("action", "must be one of submit, withdraw, start_review, return, reject, endorse, send_back, approve, revoke")
+	}
+	in.Comment = strings.TrimSpace(in.Comment)
+	var out View
+	err := s.st.WithTx(ctx, func(ctx context.Context) error {
+		r, err := s.loadForRead(ctx, p, id)
+		if err != nil {
+			return err
+		}
+		rule, err := s.checkAction(p, r, in.Action, ifMatch)
+		if err != nil {
+			return err
+		}
+		set, err := s.criteria.Get(ctx, r.CriteriaSetID)
+		if err != nil {
+			return err
+		}
+		if err := s.checkGuards(ctx, r, set, rule, in); err != nil {
+			return err
+		}
+		from := r.Status
+		fields := map[string]any{"status": rule.To}
+		r.Status = rule.To
+		var details any
+		switch in.Action {
+		case "submit":
+			// A new round: the previous review stays in the history, not on the dossier.
+			now := s.now()
+			fields["submitted_at"], fields["review"] = now, nil
+			r.SubmittedAt, r.Review = &now, nil
+		case "approve":
+			rec, err := s.issueRecognition(ctx, r, set, in.Decision)
+			if err != nil {
+				return err
+			}
+			fields["recognition_id"] = rec.ID
+			r.RecognitionID = &rec.ID
+			details = map[string]any{"decision": in.Decision, "recognition_id": rec.ID, "valid_until": rec.ValidUntil.Format(time.DateOnly)}
+		case "revoke":
+			if err := s.recognitions.RevokeForNomination(ctx, r.ID, in.Comment); err != nil {
+				return err
+			}
+		}
+		if r.DossierSHA256, err = s.dossierHash(ctx, r); err != nil {
+			return err
+		}
+		fields["dossier_sha256"] = r.DossierSHA256
+		if err := s.saveVersioned(ctx, r, ifMatch, fields); err != nil {
+			return err
+		}
+		if err := s.writeHistory(ctx, p, r, in.Action, &from, in.Comment, details); err != nil {
+			return err
+		}
+		out, err = s.view(ctx, r, set)
+		return err
+	})
+	if err == nil {
+		s.transitions.WithLabelValues(in.Action, string(out.Status)).Inc()
+	}
+	return out, err
+}
+
+func (s *Service) checkGuards(ctx context.Context, r *row, set *criteria.Set, rule Rule, in TransitionInput) error {
+	val := apperr.NewValidation()
+	for _, g := range rule.Needs {
+		switch g {
+		case NeedsComment:
+			if in.Comment == "" {
+				val.Add("comment", "is required for "+rule.Action)
+			}
+		case NeedsComplete:
+			var items []AssessmentItem
+			if err := json.Unmarshal([]byte(r.Assessment), &items); err != nil {
+				return err
+			}
+			if res := criteria.Evaluate(set, assessmentValues(items)); !res.Complete {
+				val.Add("assessment", "criteria not yet self-assessed: "+strings.Join(res.Unanswered, ", "))
+			}
+			missing, err := s.missingAttachments(ctx, r.ID, set.RequiredAttachments)
+			if err != nil {
+				return err
+			}
+			if len(missing) > 0 {
+				val.Add("attachments", "required attachments missing: "+strings.Join(missing, ", "))
+			}
+		case NeedsPassingReview:
+			if r.Review == nil {
+				val.Add("review", "save the review before endorsing")
+				continue
+			}
+			var rv Review
+			if err := json.Unmarshal([]byte(*r.Review), &rv); err != nil {
+				return err
+			}
+			if !rv.Passes {
+				val.Add("review", fmt.Sprintf("the saved review does not pass (%g of %g points; all required criteria must be met)", rv.TotalScore, set.PassRule.MinScore))
+			}
+		case NeedsDecision:
+			checkDecision(in.Decision, s.now(), val)
+		}
+	}
+	if utf8.RuneCountInString(in.Comment) > maxComment {
+		val.Add("comment", fmt.Sprintf("is too long (at most %d characters)", maxComment))
+	}
+	return val.Err()
+}
+
+func checkDecision(d *Decision, now time.Time, val *apperr.ValidationError) {
+	if d == nil {
+		val.Add("decision", "number, date and signer are required to approve")
+		return
+	}
+	d.Number, d.Signer = cleanText(d.Number), cleanText(d.Signer)
+	if d.Number == "" || utf8.RuneCountInString(d.Number) > 64 {
+		val.Add("decision.number", "is required (at most 64 characters)")
+	}
+	if d.Signer == "" || utf8.RuneCountInString(d.Signer) > 200 {
+		val.Add("decision.signer", "is required (at most 200 characters)")
+	}
+	date, err := time.Parse(time.DateOnly, d.Date)
+	switch {
+	case err != nil:
+		val.Add("decision.date", "must be a date YYYY-MM-DD")
+	case date.After(now):
+		val.Add("decision.date", "cannot be in the future")
+	case date.Year() < 2000:
+		val.Add("decision.date", "is too far in the past")
+	}
+}
+
+func (s *Service) issueRecognition(ctx context.Context, r *row, set *criteria.Set, d *Decision) (*recognition.Recognition, error) {
+	date, _ := time.Parse(time.DateOnly, d.Date)
+	subj := decodeSubject(criteria.Type(r.Type), r.Subject)
+	rec := &recognition.Recognition{
+		NominationID: r.ID, Type: r.Type, CommuneCode: r.CommuneCode, DistrictCode: r.DistrictCode,
+		ProvinceCode: r.ProvinceCode, UnitPath: r.UnitPath, CampaignID: r.CampaignID, Title: r.Title,
+		OwnerName: subj.OwnerName(), Village: subj.Village(), DecisionNumber: d.Number, DecisionDate: date,
+		Signer: d.Signer, ValidUntil: date.AddDate(set.ValidityYears, 0, 0),
+	}
+	return rec, s.recognitions.Issue(ctx, rec)
+}
+
+func (s *Service) writeHistory(ctx context.Context, p *authz.Principal, r *row, action string, from *Status, comment string, details any) error {
+	h := historyRow{NominationID: r.ID, At: s.now(), ActorID: p.UserID, Actor: p.Username, Action: action,
+		FromStatus: from, ToStatus: r.Status, Comment: comment, DossierSHA256: r.DossierSHA256}
+	if details != nil {
+		b, err := json.Marshal(details)
+		if err != nil {
+			return err
+		}
+		str := string(b)
+		h.Details = &str
+	}
+	return s.st.DB(ctx).Create(&h).Error
+}
+
+// History lists the nomination's entries, oldest first.
+func (s *Service) History(ctx context.Context, p *authz.Principal, id int64) ([]HistoryEntry, error) {
+	if _, err := s.loadForRead(ctx, p, id); err != nil {
+		return nil, err
+	}
+	var rows []historyRow
+	if err := s.st.DB(ctx).Where("nomination_id = ?", id).Order("id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]HistoryEntry, len(rows))
+	for i, h := range rows {
+		out[i] = HistoryEntry{At: h.At, Actor: h.Actor, Action: h.Action, From: h.FromStatus, To: h.ToStatus,
+			Comment: h.Comment, DossierSHA256: h.DossierSHA256}
+		if h.Details != nil {
+			out[i].Details = json.RawMessage(*h.Details)
+		}
+	}
+	return out, nil
+}
+
+// ReviewInput is the body of PUT …/review.
+type ReviewInput struct {
+	Scores    []ReviewScore
+	Summary   string
+	VisitedOn string
+}
+
+// SaveReview stores the district's verified scores; the server computes the total and
+// whether the set passes. One history entry per save.
+func (s *Service) SaveReview(ctx context.Context, p *authz.Principal, id int64, ifMatch int, in ReviewInput) (View, error) {
+	var out View
+	err := s.st.WithTx(ctx, func(ctx context.Context) error {
+		r, err := s.loadForRead(ctx, p, id)
+		if err != nil {
+			return err
+		}
+		if _, err := s.checkAction(p, r, ActionReview, ifMatch); err != nil {
+			return err
+		}
+		set, err := s.criteria.Get(ctx, r.CriteriaSetID)
+		if err != nil {
+			return err
+		}
+		review, err := s.buildReview(set, in, p)
+		if err != nil {
+			return err
+		}
+		raw, _ := json.Marshal(review)
+		str := string(raw)
+		r.Review = &str
+		if r.DossierSHA256, err = s.dossierHash(ctx, r); err != nil {
+			return err
+		}
+		if err := s.saveVersioned(ctx, r, ifMatch, map[string]any{"review": str, "dossier_sha256": r.DossierSHA256}); err != nil {
+			return err
+		}
+		details := map[string]any{"total_score": review.TotalScore, "max_score": review.MaxScore, "passes": review.Passes, "visited_on": review.VisitedOn}
+		if err := s.writeHistory(ctx, p, r, ActionReview, &r.Status, review.Summary, details); err != nil {
+			return err
+		}
+		out, err = s.view(ctx, r, set)
+		return err
+	})
+	if err == nil {
+		s.transitions.WithLabelValues(ActionReview, string(out.Status)).Inc()
+	}
+	return out, err
+}
+
+// buildReview validates a review: every criterion scored exactly once, score criteria
+// within 0..max, a visit date that is not in the future.
+func (s *Service) buildReview(set *criteria.Set, in ReviewInput, p *authz.Principal) (*Review, error) {
+	val := apperr.NewValidation()
+	byCode := map[string]ReviewScore{}
+	for i, sc := range in.Scores {
+		f := fmt.Sprintf("scores[%d]", i)
+		c, ok := set.Criterion(sc.Criterion)
+		switch {
+		case !ok:
+			val.Add(f+".criterion", "is not a criterion of this set")
+			continue
+		case byCode[sc.Criterion].Criterion != "":
+			val.Add(f+".criterion", "is scored twice")
+			continue
+		}
+		if c.Kind == criteria.Score && (sc.Score < 0 || sc.Score > c.MaxScore) {
+			val.Add(f+".score", fmt.Sprintf("must be from 0 to %g", c.MaxScore))
+		}
+		if utf8.RuneCountInString(sc.Comment) > 1000 {
+			val.Add(f+".comment", "is too long (at most 1000 characters)")
+		}
+		sc.Comment = strings.TrimSpace(sc.Comment)
+		byCode[sc.Criterion] = sc
+	}
+	var missing []string
+	for _, c := range set.Criteria {
+		if _, ok := byCode[c.Code]; !ok {
+			missing = append(missing, c.Code)
+		}
+	}
+	if len(missing) > 0 {
+		val.Add("scores", "every criterion must be scored; missing: "+strings.Join(missing, ", "))
+	}
+	visited, err := time.Parse(time.DateOnly, in.VisitedOn)
+	switch {
+	case err != nil:
+		val.Add("visited_on", "must be a date YYYY-MM-DD")
+	case visited.After(s.now()):
+		val.Add("visited_on", "cannot be in the future")
+	}
+	summary := strings.TrimSpace(in.Summary)
+	if utf8.RuneCountInString(summary) > maxComment {
+		val.Add("summary", fmt.Sprintf("is too long (at most %d characters)", maxComment))
+	}
+	if err := val.Err(); err != nil {
+		return nil, err
+	}
+	judged := map[string]criteria.ReviewScore{}
+	scores := make([]ReviewScore, 0, len(set.Criteria))
+	for _, c := range set.Criteria {
+		sc := byCode[c.Code]
+		judged[c.Code] = criteria.ReviewScore{Met: sc.Met, Score: sc.Score}
+		// Points are the server's to award: full points for a met boolean/number criterion.
+		if c.Kind == criteria.Score {
+			sc.Met = sc.Score > 0
+		} else if sc.Met {
+			sc.Score = c.MaxScore
+		} else {
+			sc.Score = 0
+		}
+		scores = append(scores, sc)
+	}
+	res := criteria.EvaluateReview(set, judged)
+	return &Review{Scores: scores, Summary: summary, VisitedOn: visited.Format(time.DateOnly), TotalScore: res.Total,
+		MaxScore: res.Max, Passes: res.Passes, Reviewer: p.Username, SavedAt: s.now()}, nil
+}

@@ -1,0 +1,131 @@
+package nomination
+
+import (
+	"slices"
+
+	"github.com/ntmflow/ntmflow/internal/apperr"
+	"github.com/ntmflow/ntmflow/internal/authz"
+)
+
+// Status is where a nomination is in the workflow (SPEC §6).
+type Status string
+
+const (
+	Draft       Status = "draft"
+	Submitted   Status = "submitted"
+	UnderReview Status = "under_review"
+	Returned    Status = "returned"
+	Endorsed    Status = "endorsed"
+	Approved    Status = "approved"
+	Rejected    Status = "rejected"
+	Withdrawn   Status = "withdrawn"
+	Revoked     Status = "revoked"
+)
+
+// Statuses lists every status in workflow order.
+var Statuses = []Status{Draft, Submitted, UnderReview, Returned, Endorsed, Approved, Rejected, Withdrawn, Revoked}
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool { return slices.Contains(Statuses, s) }
+
+// InPipeline reports whether the nomination is on its way to a decision.
+func (s Status) InPipeline() bool {
+	return s == Submitted || s == UnderReview || s == Returned || s == Endorsed
+}
+
+// Guard is a condition an action needs besides the status.
+type Guard string
+
+const (
+	NeedsComment       Guard = "comment"        // a non-empty comment
+	NeedsComplete      Guard = "complete"       // every criterion self-assessed, required attachments present
+	NeedsPassingReview Guard = "passing_review" // a review saved in this round in which the set passes
+	NeedsDecision      Guard = "decision"       // decision number, date and signer
+)
+
+// Actions that change the dossier without changing the status.
+const (
+	ActionUpdate = "update" // edit the dossier (PATCH, attachments)
+	ActionReview = "review" // save the district review (PUT …/review)
+)
+
+// Rule is one row of the workflow table: who may do the action, from which statuses, to
+// which status, and what it needs. To is empty for actions that keep the status.
+type Rule struct {
+	Action string
+	By     authz.Role
+	From   []Status
+	To     Status
+	Needs  []Guard
+}
+
+// Workflow is the whole table of SPEC §6. Casbin decides whether the role may do the
+// action at the nomination's unit; this table decides whether the action is valid now.
+// The API, the buttons of the web pages and the history all come from it.
+var Workflow = []Rule{
+	{Action: ActionUpdate, By: authz.CommuneOfficer, From: []Status{Draft, Returned}},
+	{Action: "submit", By: authz.CommuneOfficer, From: []Status{Draft, Returned}, To: Submitted, Needs: []Guard{NeedsComplete}},
+	{Action: "withdraw", By: authz.CommuneOfficer, From: []Status{Submitted}, To: Withdrawn},
+	{Action: "start_review", By: authz.DistrictReviewer, From: []Status{Submitted}, To: UnderReview},
+	{Action: ActionReview, By: authz.DistrictReviewer, From: []Status{UnderReview}},
+	{Action: "return", By: authz.DistrictReviewer, From: []Status{UnderReview}, To: Returned, Needs: []Guard{NeedsComment}},
+	{Action: "reject", By: authz.DistrictReviewer, From: []Status{UnderReview}, To: Rejected, Needs: []Guard{NeedsComment}},
+	{Action: "endorse", By: authz.DistrictReviewer, From: []Status{UnderReview}, To: Endorsed, Needs: []Guard{NeedsPassingReview}},
+	{Action: "send_back", By: authz.ProvinceApprover, From: []Status{Endorsed}, To: UnderReview, Needs: []Guard{NeedsComment}},
+	{Action: "reject", By: authz.ProvinceApprover, From: []Status{Endorsed}, To: Rejected, Needs: []Guard{NeedsComment}},
+	{Action: "approve", By: authz.ProvinceApprover, From: []Status{Endorsed}, To: Approved, Needs: []Guard{NeedsDecision}},
+	{Action: "revoke", By: authz.ProvinceApprover, From: []Status{Approved}, To: Revoked, Needs: []Guard{NeedsComment}},
+}
+
+// IsTransition reports whether action changes the status (and so goes through
+// POST …/transitions).
+func IsTransition(action string) bool {
+	for _, r := range Workflow {
+		if r.Action == action {
+			return r.To != ""
+		}
+	}
+	return false
+}
+
+// Needs reports whether the rule has guard g.
+func (r Rule) NeedsGuard(g Guard) bool { return slices.Contains(r.Needs, g) }
+
+// decide finds the rule that lets p do action on a nomination at unitPath in status:
+// ErrForbidden when no role of p may ever do it there, ErrInvalidTransition when the role
+// may but not from this status, a ValidationError for an unknown action.
+func decide(az *authz.Authorizer, p *authz.Principal, action string, unitPath string, status Status) (Rule, error) {
+	known, permitted := false, false
+	for _, r := range Workflow {
+		if r.Action != action {
+			continue
+		}
+		known = true
+		if !az.CanAs(p, r.By, authz.ObjNomination, action, unitPath) {
+			continue
+		}
+		permitted = true
+		if slices.Contains(r.From, status) {
+			return r, nil
+		}
+	}
+	switch {
+	case !known:
+		return Rule{}, apperr.Invalid("action", "is not a workflow action")
+	case !permitted:
+		return Rule{}, apperr.ErrForbidden
+	}
+	return Rule{}, apperr.ErrInvalidTransition
+}
+
+// Available lists the actions p may take on a nomination now, in table order: what the
+// web page offers as buttons.
+func Available(az *authz.Authorizer, p *authz.Principal, unitPath string, status Status) []Rule {
+	var out []Rule
+	for _, r := range Workflow {
+		if slices.Contains(r.From, status) && az.CanAs(p, r.By, authz.ObjNomination, r.Action, unitPath) {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -1,0 +1,212 @@
+// Package recognition keeps the recognitions issued when the province approves a
+// nomination: numbered decisions, validity, revocation, and the scoped list.
+package recognition
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/ntmflow/ntmflow/internal/apperr"
+	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/store"
+	"github.com/ntmflow/ntmflow/internal/units"
+)
+
+// Status of a recognition; expired is derived from valid_until, never stored.
+const (
+	Active  = "active"
+	Expired = "expired"
+	Revoked = "revoked"
+)
+
+// Recognition is one issued title.
+type Recognition struct {
+	ID             int64 `gorm:"primaryKey"`
+	NominationID   int64
+	Type           string
+	CommuneCode    string
+	DistrictCode   string
+	ProvinceCode   string
+	UnitPath       string
+	CampaignID     *int64
+	Title          string
+	OwnerName      string
+	Village        string
+	DecisionNumber string
+	DecisionDate   time.Time `gorm:"type:date"`
+	Signer         string
+	ValidUntil     time.Time `gorm:"type:date"`
+	RevokedAt      *time.Time
+	RevokeReason   string
+	CreatedAt      time.Time
+}
+
+func (Recognition) TableName() string { return "recognitions" }
+
+// StatusOn is the recognition's status on day.
+func (r Recognition) StatusOn(day time.Time) string {
+	switch {
+	case r.RevokedAt != nil:
+		return Revoked
+	case dateOnly(day).After(dateOnly(r.ValidUntil)):
+		return Expired
+	}
+	return Active
+}
+
+func dateOnly(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// View is the API shape of SPEC §7.
+type View struct {
+	ID             int64  `json:"id"`
+	NominationID   int64  `json:"nomination_id"`
+	Type           string `json:"type"`
+	CommuneCode    string `json:"commune_code"`
+	DistrictCode   string `json:"district_code"`
+	Title          string `json:"title"`
+	DecisionNumber string `json:"decision_number"`
+	DecisionDate   string `json:"decision_date"`
+	Signer         string `json:"signer"`
+	ValidUntil     string `json:"valid_until"`
+	Status         string `json:"status"`
+}
+
+// ToView renders r as of now.
+func ToView(r Recognition, now time.Time) View {
+	return View{ID: r.ID, NominationID: r.NominationID, Type: r.Type, CommuneCode: r.CommuneCode, DistrictCode: r.DistrictCode,
+		Title: r.Title, DecisionNumber: r.DecisionNumber, DecisionDate: r.DecisionDate.Format(time.DateOnly),
+		Signer: r.Signer, ValidUntil: r.ValidUntil.Format(time.DateOnly), Status: r.StatusOn(now)}
+}
+
+// Service reads and writes recognitions.
+type Service struct {
+	st    *store.Store
+	authz *authz.Authorizer
+	now   func() time.Time
+}
+
+// NewService returns the recognition service.
+func NewService(st *store.Store, az *authz.Authorizer) *Service {
+	return &Service{st: st, authz: az, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// Issue stores a recognition inside the caller's transaction (the approve transition).
+// A decision number already used in the province is a conflict.
+func (s *Service) Issue(ctx context.Context, r *Recognition) error {
+	r.CreatedAt = s.now()
+	if err := s.st.DB(ctx).Create(r).Error; err != nil {
+		if store.IsUniqueViolation(err) {
+			return fmt.Errorf("%w: decision number %s is already used in this province", apperr.ErrConflict, r.DecisionNumber)
+		}
+		return err
+	}
+	return nil
+}
+
+// RevokeForNomination marks the nomination's recognition revoked (inside the caller's
+// transaction).
+func (s *Service) RevokeForNomination(ctx context.Context, nominationID int64, reason string) error {
+	now := s.now()
+	res := s.st.DB(ctx).Model(&Recognition{}).Where("nomination_id = ? AND revoked_at IS NULL", nominationID).
+		Updates(map[string]any{"revoked_at": now, "revoke_reason": reason})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return fmt.Errorf("%w: no active recognition for nomination %d", apperr.ErrConflict, nominationID)
+	}
+	return nil
+}
+
+// Filter narrows a recognition list.
+type Filter struct {
+	Type   string
+	Unit   string // unit code: its subtree
+	Year   int    // decision year
+	Status string // active, expired or revoked
+}
+
+// Get returns one recognition the principal may read.
+func (s *Service) Get(ctx context.Context, p *authz.Principal, id int64) (Recognition, error) {
+	scope := s.authz.Scopes(p, authz.ObjRecognition, authz.ActRead)
+	if scope.Empty() {
+		return Recognition{}, apperr.ErrNotFound
+	}
+	where, args := scope.SQL("unit_path")
+	var r Recognition
+	err := s.st.DB(ctx).Where("id = ?", id).Where(where, args...).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Recognition{}, apperr.ErrNotFound
+	}
+	return r, err
+}
+
+// GetPublic returns any recognition by id, for the public registry page.
+func (s *Service) GetPublic(ctx context.Context, id int64) (Recognition, error) {
+	var r Recognition
+	err := s.st.DB(ctx).Where("id = ?", id).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Recognition{}, apperr.ErrNotFound
+	}
+	return r, err
+}
+
+// List returns the recognitions in the principal's scope, newest decision first.
+func (s *Service) List(ctx context.Context, p *authz.Principal, unitsSvc *units.Service, f Filter) ([]Recognition, error) {
+	scope := s.authz.Scopes(p, authz.ObjRecognition, authz.ActRead)
+	if f.Unit != "" {
+		u, err := unitsSvc.Get(ctx, f.Unit)
+		if err != nil {
+			return nil, apperr.Invalid("unit", "is not a current unit")
+		}
+		scope = scope.Narrow(u.Path)
+	}
+	if scope.Empty() {
+		return []Recognition{}, nil
+	}
+	where, args := scope.SQL("unit_path")
+	q := s.st.DB(ctx).Where(where, args...)
+	q, err := s.applyFilter(q, f)
+	if err != nil {
+		return nil, err
+	}
+	var out []Recognition
+	err = q.Order("decision_date DESC, id DESC").Limit(1000).Find(&out).Error
+	return out, err
+}
+
+func (s *Service) applyFilter(q *gorm.DB, f Filter) (*gorm.DB, error) {
+	v := apperr.NewValidation()
+	if f.Type != "" {
+		if f.Type != "model_garden" && f.Type != "model_residential_area" {
+			v.Add("type", "must be model_garden or model_residential_area")
+		}
+		q = q.Where("type = ?", f.Type)
+	}
+	if f.Year != 0 {
+		if f.Year < 2000 || f.Year > 2100 {
+			v.Add("year", "must be a year such as 2022")
+		}
+		q = q.Where("decision_date >= ? AND decision_date < ?", strconv.Itoa(f.Year)+"-01-01", strconv.Itoa(f.Year+1)+"-01-01")
+	}
+	today := s.now().Format(time.DateOnly)
+	switch f.Status {
+	case "":
+	case Active:
+		q = q.Where("revoked_at IS NULL AND valid_until >= ?", today)
+	case Expired:
+		q = q.Where("revoked_at IS NULL AND valid_until < ?", today)
+	case Revoked:
+		q = q.Where("revoked_at IS NOT NULL")
+	default:
+		v.Add("status", "must be active, expired or revoked")
+	}
+	return q, v.Err()
+}

@@ -1,0 +1,57 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ntmflow/ntmflow/internal/criteria"
+)
+
+func (s *Server) listCriteriaSets(c echo.Context) error {
+	list, err := s.criteria.List(c.Request().Context(), principal(c), c.QueryParam("type"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": list})
+}
+
+func (s *Server) getCriteriaSet(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	set, err := s.criteria.GetVisible(c.Request().Context(), principal(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, set)
+}
+
+// publishRequest is a criteria set without the server-assigned id and version.
+type publishRequest struct {
+	Type                criteria.Type        `json:"type"`
+	Name                string               `json:"name"`
+	ProvinceCode        string               `json:"province_code"`
+	PassRule            criteria.PassRule    `json:"pass_rule"`
+	ValidityYears       int                  `json:"validity_years"`
+	RequiredAttachments []string             `json:"required_attachments"`
+	Criteria            []criteria.Criterion `json:"criteria"`
+}
+
+func (s *Server) publishCriteriaSet(c echo.Context) error {
+	var in publishRequest
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	set, err := s.criteria.Publish(c.Request().Context(), principal(c), &criteria.Set{
+		Type: in.Type, Name: in.Name, ProvinceCode: in.ProvinceCode, PassRule: in.PassRule,
+		ValidityYears: in.ValidityYears, RequiredAttachments: in.RequiredAttachments, Criteria: in.Criteria,
+	})
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/criteria-sets/"+strconv.FormatInt(set.ID, 10))
+	return c.JSON(http.StatusCreated, set)
+}

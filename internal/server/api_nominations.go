@@ -1,0 +1,330 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ntmflow/ntmflow/internal/apperr"
+	"github.com/ntmflow/ntmflow/internal/nomination"
+)
+
+// ifMatch reads the required If-Match version ("3", "\"3\"" or W/"3").
+func ifMatch(c echo.Context) (int, error) {
+	h := strings.TrimSpace(c.Request().Header.Get("If-Match"))
+	if h == "" {
+		return 0, apperr.ErrPreconditionRequired
+	}
+	h = strings.Trim(strings.TrimPrefix(h, "W/"), `"`)
+	v, err := strconv.Atoi(h)
+	if err != nil || v < 1 {
+		return 0, apperr.ErrVersionMismatch
+	}
+	return v, nil
+}
+
+func writeNomination(c echo.Context, status int, v nomination.View) error {
+	c.Response().Header().Set("ETag", `"`+strconv.Itoa(v.Version)+`"`)
+	c.Response().Header().Set("Cache-Control", "private, no-cache")
+	return c.JSON(status, v)
+}
+
+// nominationRequest is the body of POST and PATCH; pointers tell absent from empty.
+type nominationRequest struct {
+	Type        string                       `json:"type"`
+	CommuneCode string                       `json:"commune_code"`
+	CampaignID  *int64                       `json:"campaign_id"`
+	Title       *string                      `json:"title"`
+	Subject     json.RawMessage              `json:"subject"`
+	Assessment  *[]nomination.AssessmentItem `json:"assessment"`
+}
+
+func (r nominationRequest) input() nomination.Input {
+	return nomination.Input{Type: r.Type, CommuneCode: r.CommuneCode, CampaignID: r.CampaignID, Title: r.Title,
+		Subject: r.Subject, Assessment: r.Assessment}
+}
+
+func (s *Server) createNomination(c echo.Context) error {
+	var in nominationRequest
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	v, created, err := s.nominations.Create(c.Request().Context(), principal(c), in.input(), c.Request().Header.Get("Idempotency-Key"))
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/nominations/"+strconv.FormatInt(v.ID, 10))
+	if !created {
+		c.Response().Header().Set("Idempotent-Replayed", "true")
+	}
+	return writeNomination(c, http.StatusCreated, v)
+}
+
+func (s *Server) getNomination(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	v, err := s.nominations.Get(c.Request().Context(), principal(c), id)
+	if err != nil {
+		return err
+	}
+	return writeNomination(c, http.StatusOK, v)
+}
+
+// patchRequest is nominationRequest without type and commune, which never change.
+type patchRequest struct {
+	CampaignID *int64                       `json:"campaign_id"`
+	Title      *string                      `json:"title"`
+	Subject    json.RawMessage              `json:"subject"`
+	Assessment *[]nomination.AssessmentItem `json:"assessment"`
+}
+
+func (s *Server) patchNomination(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	var in patchRequest
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	v, err := s.nominations.Update(c.Request().Context(), principal(c), id, version, nomination.Input{
+		CampaignID: in.CampaignID, Title: in.Title, Subject: in.Subject, Assessment: in.Assessment})
+	if err != nil {
+		return err
+	}
+	return writeNomination(c, http.StatusOK, v)
+}
+
+func (s *Server) listNominations(c echo.Context) error {
+	f, err := nominationFilter(c)
+	if err != nil {
+		return err
+	}
+	page, err := s.nominations.List(c.Request().Context(), principal(c), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, page)
+}
+
+func nominationFilter(c echo.Context) (nomination.Filter, error) {
+	q := c.QueryParams()
+	f := nomination.Filter{Type: q.Get("type"), Unit: q.Get("unit"), Query: q.Get("q"), Cursor: q.Get("cursor")}
+	for _, raw := range q["status"] {
+		for _, st := range strings.Split(raw, ",") {
+			if st = strings.TrimSpace(st); st != "" {
+				f.Statuses = append(f.Statuses, nomination.Status(st))
+			}
+		}
+	}
+	val := apperr.NewValidation()
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 100 {
+			val.Add("limit", "must be a number from 1 to 100")
+		}
+		f.Limit = n
+	}
+	if cid := q.Get("campaign_id"); cid != "" {
+		n, err := strconv.ParseInt(cid, 10, 64)
+		if err != nil || n <= 0 {
+			val.Add("campaign_id", "must be a campaign id")
+		}
+		f.CampaignID = n
+	}
+	return f, val.Err()
+}
+
+type reviewRequest struct {
+	Scores    []nomination.ReviewScore `json:"scores"`
+	Summary   string                   `json:"summary"`
+	VisitedOn string                   `json:"visited_on"`
+}
+
+func (s *Server) putReview(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	var in reviewRequest
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	v, err := s.nominations.SaveReview(c.Request().Context(), principal(c), id, version,
+		nomination.ReviewInput{Scores: in.Scores, Summary: in.Summary, VisitedOn: in.VisitedOn})
+	if err != nil {
+		return err
+	}
+	return writeNomination(c, http.StatusOK, v)
+}
+
+type transitionRequest struct {
+	Action   string               `json:"action"`
+	Comment  string               `json:"comment"`
+	Decision *nomination.Decision `json:"decision"`
+}
+
+func (s *Server) postTransition(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	var in transitionRequest
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	v, err := s.nominations.Transition(c.Request().Context(), principal(c), id, version,
+		nomination.TransitionInput{Action: in.Action, Comment: in.Comment, Decision: in.Decision})
+	if err != nil {
+		return err
+	}
+	return writeNomination(c, http.StatusOK, v)
+}
+
+func (s *Server) getHistory(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	items, err := s.nominations.History(c.Request().Context(), principal(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": items})
+}
+
+// uploadAttachment streams the multipart body part by part: the file goes straight to
+// disk, never whole into memory.
+func (s *Server) uploadAttachment(c echo.Context) error {
+	a, err := s.receiveAttachment(c)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderLocation, c.Request().URL.Path+"/"+strconv.FormatInt(a.ID, 10))
+	return c.JSON(http.StatusCreated, a)
+}
+
+func (s *Server) receiveAttachment(c echo.Context) (nomination.Attachment, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nomination.Attachment{}, err
+	}
+	mr, err := c.Request().MultipartReader()
+	if err != nil {
+		return nomination.Attachment{}, badRequest("send multipart/form-data with a file field", "file")
+	}
+	kind := ""
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return nomination.Attachment{}, apperr.Invalid("file", "is required")
+		}
+		if err != nil {
+			return nomination.Attachment{}, multipartError(err)
+		}
+		switch part.FormName() {
+		case "kind", "csrf_token":
+			b, err := io.ReadAll(io.LimitReader(part, 100))
+			if err != nil {
+				return nomination.Attachment{}, multipartError(err)
+			}
+			if part.FormName() == "kind" {
+				kind = strings.TrimSpace(string(b))
+			}
+		case "file":
+			// kind must come before the file in the form; the web form orders it so.
+			return s.nominations.AddAttachment(c.Request().Context(), principal(c), id, kind, part.FileName(), part)
+		}
+		part.Close()
+	}
+}
+
+func multipartError(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return apperr.ErrTooLarge
+	}
+	return badRequest("malformed multipart body", "file")
+}
+
+func (s *Server) listAttachments(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	list, err := s.nominations.Attachments(c.Request().Context(), principal(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": list})
+}
+
+// downloadAttachment serves the bytes under the original name. Images may be shown
+// inline (?inline=1, thumbnails); everything else is a download.
+func (s *Server) downloadAttachment(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	aid, err := pathID(c, "aid")
+	if err != nil {
+		return err
+	}
+	a, path, err := s.nominations.OpenAttachment(c.Request().Context(), principal(c), id, aid)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	disposition := "attachment"
+	if c.QueryParam("inline") == "1" && strings.HasPrefix(a.ContentType, "image/") {
+		disposition = "inline"
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, a.ContentType)
+	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType(disposition, map[string]string{"filename": a.Filename}))
+	h.Set("Cache-Control", "private, max-age=86400")
+	h.Set("ETag", `"`+a.SHA256+`"`)
+	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
+	http.ServeContent(c.Response(), c.Request(), "", a.CreatedAt, f)
+	return nil
+}
+
+func (s *Server) deleteAttachment(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	aid, err := pathID(c, "aid")
+	if err != nil {
+		return err
+	}
+	if err := s.nominations.DeleteAttachment(c.Request().Context(), principal(c), id, aid); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
