@@ -127,9 +127,9 @@ type NewUser struct {
 	// PasswordHash, when set, is an argon2id hash used instead of hashing Password (test
 	// fixtures create many users with one password and hash it once).
 	PasswordHash string
-	Locale   string
-	Roles    []RoleAt
-	IsDemo   bool
+	Locale       string
+	Roles        []RoleAt
+	IsDemo       bool
 }
 
 var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,62}[a-z0-9]$`)
