@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/ntmflow/ntmflow/internal/app.Version=$(VERSION)
 GO      ?= go
 
-.PHONY: run build test test-sqlite test-postgres bench lint fmt migrate clean
+.PHONY: run build test test-sqlite test-postgres bench lint fmt migrate screenshots clean
 
 ## run: build, migrate, load the demo data into a new database, serve on 127.0.0.1:8080
 run: build
@@ -47,6 +47,11 @@ lint:
 ## fmt: format the code
 fmt:
 	gofmt -w cmd internal policies web
+
+## screenshots: run the browser story in Chromium and save its pages into docs/screenshots
+screenshots:
+	mkdir -p docs/screenshots
+	NTMFLOW_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run . ./internal/browsertest/
 
 ## migrate: apply pending migrations to the configured database
 migrate: build

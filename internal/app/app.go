@@ -70,7 +70,7 @@ func NewServices(st *store.Store, secret, dataDir string) (*Services, error) {
 func (s *Services) AttachmentDir() string { return s.attachmentDir }
 
 // Handler builds the HTTP handler for the services.
-func (s *Services) Handler(log *slog.Logger) *server.Server {
+func (s *Services) Handler(log *slog.Logger) (*server.Server, error) {
 	return server.New(server.Deps{
 		Store: s.Store, Units: s.Units, Identity: s.Identity, Authz: s.Authz, Criteria: s.Criteria,
 		Nominations: s.Nominations, Recognitions: s.Recognitions, Logger: log, Version: Version,
@@ -113,7 +113,11 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	srv := NewHTTPServer(svc.Handler(log), log)
+	handler, err := svc.Handler(log)
+	if err != nil {
+		return err
+	}
+	srv := NewHTTPServer(handler, log)
 	log.Info("serving", "addr", "http://"+ln.Addr().String(), "database", st.Dialect(),
 		"version", Version, "startup_ms", time.Since(started).Milliseconds())
 	err = ServeUntilDone(ctx, srv, ln, 30*time.Second)

@@ -61,6 +61,7 @@ type sessionRow struct {
 	ExpiresAt  time.Time
 	ClientIP   string
 	UserAgent  string
+	PrevSeenAt *time.Time
 }
 
 func (sessionRow) TableName() string { return "sessions" }
@@ -451,7 +452,7 @@ func (s *Service) Login(ctx context.Context, username, password, clientIP, userA
 		return Session{}, err
 	}
 	now := s.now()
-	sess := sessionRow{TokenHash: tokenHash, UserID: u.ID, CreatedAt: now, LastSeenAt: now,
+	sess := sessionRow{TokenHash: tokenHash, UserID: u.ID, CreatedAt: now, LastSeenAt: now, PrevSeenAt: u.LastSeenAt,
 		ExpiresAt: now.Add(s.cfg.AbsoluteTimeout), ClientIP: truncate(clientIP, 64), UserAgent: truncate(userAgent, 255)}
 	var acc Account
 	err = s.st.WithTx(ctx, func(ctx context.Context) error {
@@ -511,7 +512,7 @@ type Authenticated struct {
 	Principal *authz.Principal
 	TokenHash string
 	IsDemo    bool
-	LastSeen  *time.Time // the user's previous visit, for "since your last visit"
+	LastSeen  *time.Time // the user's visit before this session, for "since your last visit"
 }
 
 // Authenticate resolves a session token. Expired sessions are deleted; a disabled user's
@@ -531,11 +532,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Authenticated
 		Locale     string
 		Disabled   bool
 		IsDemo     bool
-		UserSeenAt *time.Time
+		PrevSeenAt *time.Time
 	}
 	err := s.st.DB(ctx).Table("sessions").
 		Select("sessions.id AS session_id, sessions.user_id, sessions.last_seen_at, sessions.expires_at, "+
-			"users.username, users.full_name, users.locale, users.disabled, users.is_demo, users.last_seen_at AS user_seen_at").
+			"users.username, users.full_name, users.locale, users.disabled, users.is_demo, sessions.prev_seen_at").
 		Joins("JOIN users ON users.id = sessions.user_id").
 		Where("sessions.token_hash = ?", hash).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -562,7 +563,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Authenticated
 	}
 	return Authenticated{
 		Principal: &authz.Principal{UserID: row.UserID, Username: row.Username, FullName: row.FullName, Locale: row.Locale, Grants: grants},
-		TokenHash: hash, IsDemo: row.IsDemo, LastSeen: row.UserSeenAt,
+		TokenHash: hash, IsDemo: row.IsDemo, LastSeen: row.PrevSeenAt,
 	}, nil
 }
 

@@ -40,6 +40,7 @@ func (s *Server) loadPrincipal(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			if viaCookie && err == apperr.ErrUnauthenticated {
 				clearSessionCookie(c) // expired: drop it and continue signed out
+				c.Set(ctxSessionExpiry, true)
 				return next(c)
 			}
 			return err
@@ -74,13 +75,42 @@ func (s *Server) requireAuth(next echo.HandlerFunc) echo.HandlerFunc {
 		if auth == nil {
 			return apperr.ErrUnauthenticated
 		}
-		if viaCookie, _ := c.Get(ctxViaCookie).(bool); viaCookie && !isSafeMethod(c.Request().Method) {
-			presented := c.Request().Header.Get("X-CSRF-Token")
-			if presented == "" {
-				presented = c.Request().FormValue("csrf_token")
-			}
-			if !s.identity.CheckCSRF(auth.TokenHash, presented) {
-				return &csrfError{}
+		if err := s.checkCSRF(c, auth); err != nil {
+			return err
+		}
+		return next(c)
+	}
+}
+
+// checkCSRF requires the session's CSRF token on unsafe cookie-authenticated requests:
+// from the X-CSRF-Token header, the csrf_token form field, or, for multipart uploads that
+// are streamed and never parsed whole, the csrf_token query parameter.
+func (s *Server) checkCSRF(c echo.Context, auth *identity.Authenticated) error {
+	viaCookie, _ := c.Get(ctxViaCookie).(bool)
+	if !viaCookie || isSafeMethod(c.Request().Method) {
+		return nil
+	}
+	presented := c.Request().Header.Get("X-CSRF-Token")
+	if presented == "" {
+		if strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm) {
+			presented = c.QueryParam("csrf_token")
+		} else {
+			presented = c.Request().FormValue("csrf_token")
+		}
+	}
+	if !s.identity.CheckCSRF(auth.TokenHash, presented) {
+		return &csrfError{}
+	}
+	return nil
+}
+
+// csrfIfSignedIn checks CSRF only when there is a session (the language switch works
+// signed out too).
+func (s *Server) csrfIfSignedIn(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if auth := authOf(c); auth != nil {
+			if err := s.checkCSRF(c, auth); err != nil {
+				return err
 			}
 		}
 		return next(c)

@@ -103,6 +103,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if errors.As(err, &rl) && rl.RetryAfterSeconds > 0 {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(rl.RetryAfterSeconds))
 	}
+	if wantsHTML(c) {
+		if rerr := s.renderError(c, kind); rerr == nil {
+			return
+		}
+	}
 	message := kind.message
 	var cm interface{ ClientMessage() string }
 	if errors.As(err, &cm) {
@@ -116,4 +121,14 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if werr := c.JSON(kind.status, body); werr != nil {
 		s.log.WarnContext(ctx, "writing error response", slog.String("err", werr.Error()))
 	}
+}
+
+// renderError answers a browser with an error page in the user's language. Signed-out
+// visitors of a protected page were already redirected to sign in.
+func (s *Server) renderError(c echo.Context, kind errorKind) error {
+	key := "error." + kind.code
+	if !s.pages.catalog.Has(lang(c), key) {
+		key = "error.internal"
+	}
+	return s.render(c, kind.status, "error", s.page(c, "", "error.title", map[string]any{"Status": kind.status, "Key": key}))
 }

@@ -10,6 +10,28 @@ func (s *Server) routes() {
 	small := limitBody(1 << 20)
 	upload := limitBody(nomination.MaxAttachmentSize + 64<<10) // the file plus multipart framing
 
+	// Browser pages (SPEC §10): server-rendered, cookie session, CSRF on every form.
+	e.GET("/static/*", s.staticHandler())
+	e.GET("/login", s.loginPage)
+	e.POST("/login", s.loginSubmit, small)
+	e.POST("/logout", s.logoutSubmit, small, s.requirePage)
+	e.POST("/language", s.setLanguage, small, s.csrfIfSignedIn)
+	e.GET("/", s.homePage, s.requirePage)
+	e.GET("/nominations", s.nominationsPage, s.requirePage)
+	e.GET("/nominations/new", s.newNominationPage, s.requirePage)
+	e.POST("/nominations", s.createNominationSubmit, small, s.requirePage)
+	e.GET("/nominations/:id", s.nominationPage, s.requirePage)
+	e.GET("/nominations/:id/edit", s.editNominationPage, s.requirePage)
+	e.POST("/nominations/:id/edit", s.editNominationSubmit, small, s.requirePage)
+	e.POST("/nominations/:id/transition", s.transitionSubmit, small, s.requirePage)
+	e.GET("/nominations/:id/review", s.reviewPage, s.requirePage)
+	e.POST("/nominations/:id/review", s.reviewSubmit, small, s.requirePage)
+	e.POST("/nominations/:id/attachments", s.uploadAttachmentPage, upload, s.requirePage)
+	e.POST("/nominations/:id/attachments/:aid/delete", s.deleteAttachmentPage, small, s.requirePage)
+	e.GET("/recognitions", s.recognitionsPage, s.requirePage)
+	e.GET("/criteria", s.criteriaPage, s.requirePage)
+	e.GET("/users", s.usersPage, s.requirePage)
+
 	// Operations (public).
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)

@@ -43,24 +43,30 @@ type Server struct {
 	nominations  *nomination.Service
 	recognitions *recognition.Service
 	metrics      *metrics
+	pages        *renderer
 	version      string
 }
 
-// New builds the server with its middleware and routes.
-func New(d Deps) *Server {
+// New builds the server with its middleware and routes; templates are parsed here, so a
+// broken template fails start-up.
+func New(d Deps) (*Server, error) {
+	pages, err := newRenderer()
+	if err != nil {
+		return nil, err
+	}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
 	s := &Server{
 		e: e, log: d.Logger, store: d.Store, units: d.Units, identity: d.Identity, authz: d.Authz, version: d.Version,
 		criteria: d.Criteria, nominations: d.Nominations, recognitions: d.Recognitions,
-		metrics: newMetrics(d.Store),
+		metrics: newMetrics(d.Store), pages: pages,
 	}
 	s.metrics.Register(d.Nominations.Collector())
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = echo.ExtractIPDirect()
 	s.routes()
-	return s
+	return s, nil
 }
 
 // ServeHTTP makes Server an http.Handler.

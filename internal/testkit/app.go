@@ -46,7 +46,11 @@ func NewApp(t testing.TB) *App {
 		}
 	}
 	log := logx.New(io.Discard, slog.LevelError)
-	srv := httptest.NewServer(svc.Handler(log))
+	handler, err := svc.Handler(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
 	return &App{Services: svc, Server: srv, URL: srv.URL}
 }

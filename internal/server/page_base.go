@@ -1,0 +1,108 @@
+package server
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ntmflow/ntmflow/internal/i18n"
+)
+
+const (
+	langCookie       = "ntmflow_lang"
+	flashCookie      = "ntmflow_flash"
+	loginCSRFCookie  = "ntmflow_login_csrf"
+	ctxSessionExpiry = "session_expired"
+)
+
+// lang is the page language: the signed-in user's choice, else the language cookie of
+// an anonymous visitor, else Vietnamese.
+func lang(c echo.Context) string {
+	if a := authOf(c); a != nil {
+		return i18n.Normalize(a.Principal.Locale)
+	}
+	if ck, err := c.Cookie(langCookie); err == nil {
+		return i18n.Normalize(ck.Value)
+	}
+	return i18n.Default
+}
+
+// page builds the data every template gets.
+func (s *Server) page(c echo.Context, nav, titleKey string, data any) *Page {
+	p := &Page{Lang: lang(c), Nav: nav, TitleKey: titleKey, Path: c.Request().URL.Path, Now: time.Now(), Data: data,
+		catalog: s.pages.catalog, Flash: takeFlash(c)}
+	if a := authOf(c); a != nil {
+		p.User = a.Principal
+		p.CSRF = s.identity.CSRFToken(a.TokenHash)
+		p.IsDemo = a.IsDemo
+	}
+	return p
+}
+
+var flashKey = regexp.MustCompile(`^(ok|error):[a-z0-9_.]{1,64}$`)
+
+// setFlash leaves a one-time message (a message id, never free text) for the next page.
+func setFlash(c echo.Context, kind, key string) {
+	c.SetCookie(&http.Cookie{Name: flashCookie, Value: kind + ":" + key, Path: "/", MaxAge: 60,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.IsTLS()})
+}
+
+func takeFlash(c echo.Context) *Flash {
+	ck, err := c.Cookie(flashCookie)
+	if err != nil || !flashKey.MatchString(ck.Value) {
+		return nil
+	}
+	c.SetCookie(&http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	kind, key, _ := strings.Cut(ck.Value, ":")
+	return &Flash{Kind: kind, Key: key}
+}
+
+// requirePage sends signed-out visitors to the sign-in page, remembering where they were
+// going (and telling them when their session has expired); CSRF as for the API.
+func (s *Server) requirePage(next echo.HandlerFunc) echo.HandlerFunc {
+	withAuth := s.requireAuth(next)
+	return func(c echo.Context) error {
+		if authOf(c) == nil {
+			if expired, _ := c.Get(ctxSessionExpiry).(bool); expired {
+				setFlash(c, "error", "flash.session_expired")
+			}
+			target := "/login"
+			if c.Request().Method == http.MethodGet && c.Request().URL.Path != "/" {
+				target += "?next=" + url.QueryEscape(c.Request().URL.RequestURI())
+			}
+			return c.Redirect(http.StatusSeeOther, target)
+		}
+		return withAuth(c)
+	}
+}
+
+// localPath accepts only same-site paths as redirect targets.
+func localPath(p, fallback string) string {
+	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+		return fallback
+	}
+	return p
+}
+
+func randomToken() string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func sameToken(a, b string) bool {
+	return a != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// wantsHTML reports whether an error should be answered with a page: browser routes
+// outside /api.
+func wantsHTML(c echo.Context) bool {
+	return !strings.HasPrefix(c.Request().URL.Path, "/api/") && c.Request().URL.Path != "/metrics"
+}

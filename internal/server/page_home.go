@@ -1,0 +1,99 @@
+package server
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/nomination"
+)
+
+// homeData is what a person must act on, by role.
+type homeData struct {
+	Roles       []string // "role at unit name", for the greeting
+	Counts      map[nomination.Status]int
+	Statuses    []nomination.Status
+	Total       int
+	Queue       []listRow // what this person must act on now
+	QueueKey    string    // heading of the queue
+	Recent      []listRow
+	Inbox       []nomination.InboxItem
+	InboxSince  time.Time
+	CanCreate   bool
+	IsReviewer  bool
+	IsApprover  bool
+	IsObserver  bool
+	IsAdmin     bool
+	ReadsNoms   bool
+	StatusQuery string
+}
+
+func (s *Server) homePage(c echo.Context) error {
+	ctx := c.Request().Context()
+	p := principal(c)
+	d := homeData{Statuses: nomination.Statuses,
+		CanCreate:  p.HasRole(authz.CommuneOfficer),
+		IsReviewer: p.HasRole(authz.DistrictReviewer),
+		IsApprover: p.HasRole(authz.ProvinceApprover),
+		IsObserver: p.HasRole(authz.Observer),
+		IsAdmin:    p.HasRole(authz.Admin)}
+	codes := make([]string, len(p.Grants))
+	for i, g := range p.Grants {
+		codes[i] = g.UnitCode
+	}
+	names, err := s.units.GetMany(ctx, codes)
+	if err != nil {
+		return err
+	}
+	pg := s.page(c, "home", "home.title", &d)
+	for _, g := range p.Grants {
+		d.Roles = append(d.Roles, pg.T("role."+string(g.Role))+" · "+names[g.UnitCode].Name)
+	}
+	d.ReadsNoms = !s.authz.Scopes(p, authz.ObjNomination, authz.ActRead).Empty()
+	if d.ReadsNoms {
+		counts, err := s.nominations.CountByStatus(ctx, p)
+		if err != nil {
+			return err
+		}
+		d.Counts = counts
+		for _, n := range counts {
+			d.Total += n
+		}
+		// The queue: the statuses this person's roles act on.
+		var queue []nomination.Status
+		switch {
+		case d.IsApprover:
+			queue, d.QueueKey, d.StatusQuery = []nomination.Status{nomination.Endorsed}, "home.queue.approve", "endorsed"
+		case d.IsReviewer:
+			queue, d.QueueKey, d.StatusQuery = []nomination.Status{nomination.Submitted, nomination.UnderReview}, "home.queue.review", "submitted,under_review"
+		case d.CanCreate:
+			queue, d.QueueKey, d.StatusQuery = []nomination.Status{nomination.Draft, nomination.Returned}, "home.queue.commune", "draft,returned"
+		}
+		if queue != nil {
+			page, err := s.nominations.List(ctx, p, nomination.Filter{Statuses: queue, Limit: 10})
+			if err != nil {
+				return err
+			}
+			if d.Queue, err = s.listRows(c, page.Items); err != nil {
+				return err
+			}
+		}
+		recent, err := s.nominations.List(ctx, p, nomination.Filter{Limit: 5})
+		if err != nil {
+			return err
+		}
+		if d.Recent, err = s.listRows(c, recent.Items); err != nil {
+			return err
+		}
+		d.InboxSince = time.Now().AddDate(0, 0, -14)
+		if last := authOf(c).LastSeen; last != nil {
+			d.InboxSince = *last
+		}
+		if d.Inbox, err = s.nominations.Inbox(ctx, p, d.InboxSince, 8); err != nil {
+			return err
+		}
+	}
+	return s.render(c, http.StatusOK, "home", pg)
+}
