@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/campaign"
 	"github.com/ntmflow/ntmflow/internal/config"
 	"github.com/ntmflow/ntmflow/internal/criteria"
 	"github.com/ntmflow/ntmflow/internal/identity"
@@ -44,8 +45,11 @@ type Services struct {
 	Criteria     *criteria.Service
 	Nominations  *nomination.Service
 	Recognitions *recognition.Service
+	Campaigns    *campaign.Service
 
 	attachmentDir string
+	// PublicURL is the base URL of the public registry (QR codes on certificates).
+	PublicURL string
 }
 
 // NewServices builds the domain services on a migrated store; attachments are kept under
@@ -61,6 +65,7 @@ func NewServices(st *store.Store, secret, dataDir string) (*Services, error) {
 	dir := filepath.Join(dataDir, "attachments")
 	return &Services{
 		Store: st, Authz: az, Units: u, Criteria: c, Recognitions: r, attachmentDir: dir,
+		Campaigns:   campaign.NewService(st, az, u),
 		Identity:    identity.NewService(st, u, az, identity.Config{Secret: secret}),
 		Nominations: nomination.NewService(st, az, u, c, r, dir),
 	}, nil
@@ -73,7 +78,8 @@ func (s *Services) AttachmentDir() string { return s.attachmentDir }
 func (s *Services) Handler(log *slog.Logger) (*server.Server, error) {
 	return server.New(server.Deps{
 		Store: s.Store, Units: s.Units, Identity: s.Identity, Authz: s.Authz, Criteria: s.Criteria,
-		Nominations: s.Nominations, Recognitions: s.Recognitions, Logger: log, Version: Version,
+		Nominations: s.Nominations, Recognitions: s.Recognitions, Campaigns: s.Campaigns, PublicURL: s.PublicURL,
+		Logger: log, Version: Version,
 	})
 }
 
@@ -105,6 +111,7 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	svc.PublicURL = cfg.PublicURL
 	if demo, _, err := svc.Identity.CountUsers(ctx); err == nil && demo > 0 {
 		log.Warn("DEMO ACCOUNTS ARE ACTIVE: the demo users share a published password; do not use this database in production",
 			"demo_users", demo)

@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"io"
 
+	"github.com/ntmflow/ntmflow/internal/campaign"
 	"github.com/ntmflow/ntmflow/internal/criteria"
 	"github.com/ntmflow/ntmflow/internal/nomination"
 )
@@ -41,6 +42,7 @@ type demoNomination struct {
 	steps                      []string // workflow actions after creation; "review" saves a review
 	decision                   *nomination.Decision
 	comment                    string
+	campaignID                 int64
 }
 
 func garden(owner, village, crops string, area float64, income int64) map[string]any {
@@ -57,7 +59,16 @@ var demoNominations = []demoNomination{
 		steps: []string{"submit", "start_review", "review", "endorse", "approve"}, decision: &nomination.Decision{Number: "1520/QĐ-UBND", Date: "2022-09-15", Signer: "Hồ Tiến Thiệu"}},
 	{commune: "06142", officer: "xa.tantac", reviewer: "vanlang", typ: criteria.ModelResidentialArea, title: "Khu dân cư thôn Nà Slảng",
 		subject: residential("Thôn Nà Slảng", 86, 372), passing: true,
-		steps: []string{"submit", "start_review", "review", "endorse", "approve"}, decision: &nomination.Decision{Number: "0412/QĐ-UBND", Date: "2025-05-20", Signer: "Đoàn Thu Hà"}},
+		steps: []string{"submit", "start_review", "review", "endorse", "approve"}, decision: &nomination.Decision{Number: "2210/QĐ-UBND", Date: "2022-12-20", Signer: "Hồ Tiến Thiệu"}},
+	{commune: "06238", officer: "xa.mauson", reviewer: "caoloc", typ: criteria.ModelGarden, title: "Vườn lê của ông Hoàng Văn Páo",
+		subject: garden("Hoàng Văn Páo", "Thôn Khuổi Cấp", "Lê, mận", 1600, 98_000_000), passing: true,
+		steps: []string{"submit", "start_review", "review", "endorse", "approve"}, decision: &nomination.Decision{Number: "1874/QĐ-UBND", Date: "2022-11-02", Signer: "Hồ Tiến Thiệu"}},
+	{commune: "06238", officer: "xa.mauson", reviewer: "caoloc", typ: criteria.ModelResidentialArea, title: "Khu dân cư thôn Pò Đứa",
+		subject: residential("Thôn Pò Đứa", 71, 305), passing: true,
+		steps: []string{"submit", "start_review", "review", "endorse", "approve"}, decision: &nomination.Decision{Number: "2050/QĐ-UBND", Date: "2022-12-01", Signer: "Hồ Tiến Thiệu"}},
+	{commune: "06220", officer: "xa.haiyen", reviewer: "caoloc", typ: criteria.ModelGarden, title: "Vườn quýt của bà Nông Thị Dung",
+		subject: garden("Nông Thị Dung", "Thôn Nà Pàn", "Quýt, hồng", 1250, 87_000_000), passing: true,
+		steps: []string{"submit", "start_review", "review", "endorse", "approve"}, decision: &nomination.Decision{Number: "1633/QĐ-UBND", Date: "2024-10-10", Signer: "Đoàn Thu Hà"}},
 	{commune: "06220", officer: "xa.haiyen", reviewer: "caoloc", typ: criteria.ModelGarden, title: "Vườn hồng không hạt của bà Lý Thị Mai",
 		subject: garden("Lý Thị Mai", "Thôn Nà Pàn", "Hồng không hạt", 1800, 126_000_000), passing: true,
 		steps: []string{"submit", "start_review", "review", "endorse"}},
@@ -76,14 +87,51 @@ var demoNominations = []demoNomination{
 		subject: garden("Nông Thị Hoa", "Thôn Nà Pá", "Rau an toàn", 350, 41_000_000), passing: true},
 }
 
+// DemoCampaignName is the emulation movement of the source document.
+const DemoCampaignName = "Lạng Sơn cùng cả nước xây dựng nông thôn mới giai đoạn 2022–2025"
+
+// seedCampaign creates the demo campaign with the 2022 targets of the source document
+// for every district: 2–3 model residential areas and at least 2 model gardens.
+func seedCampaign(ctx context.Context, s *Services, out io.Writer) (int64, error) {
+	var existing struct{ ID int64 }
+	err := s.Store.DB(ctx).Table("campaigns").Select("id").Where("province_code = ? AND name = ?", demoProvince, DemoCampaignName).Scan(&existing).Error
+	if err != nil || existing.ID != 0 {
+		return existing.ID, err
+	}
+	v, err := s.Campaigns.CreateAsSystem(ctx, campaign.Input{Name: DemoCampaignName, ProvinceCode: demoProvince,
+		StartsOn: "2022-01-01", EndsOn: "2025-12-31",
+		Description: "Phát động tại hội nghị trực tuyến ba cấp triển khai Kế hoạch số 23/KH-UBND ngày 29/01/2022. " +
+			"Năm 2022: mỗi huyện, thành phố công nhận 2–3 khu dân cư nông thôn mới kiểu mẫu và ít nhất 2 vườn mẫu."})
+	if err != nil {
+		return 0, err
+	}
+	districts, err := s.Units.Children(ctx, demoProvince)
+	if err != nil {
+		return 0, err
+	}
+	three := 3
+	var targets []campaign.Target
+	for _, d := range districts {
+		targets = append(targets,
+			campaign.Target{Year: 2022, UnitCode: d.Code, Type: string(criteria.ModelResidentialArea), Min: 2, Max: &three},
+			campaign.Target{Year: 2022, UnitCode: d.Code, Type: string(criteria.ModelGarden), Min: 2})
+	}
+	if _, err := s.Campaigns.SetTargets(ctx, nil, v.ID, targets); err != nil {
+		return 0, err
+	}
+	fmt.Fprintf(out, "demo campaign created with 2022 targets for %d districts\n", len(districts))
+	return v.ID, nil
+}
+
 // seedNominations creates the demo nominations through the workflow itself, so their
 // history and hashes are real. It does nothing when nominations already exist.
-func seedNominations(ctx context.Context, s *Services, out io.Writer) error {
+func seedNominations(ctx context.Context, s *Services, campaignID int64, out io.Writer) error {
 	var n int64
 	if err := s.Store.DB(ctx).Table("nominations").Count(&n).Error; err != nil || n > 0 {
 		return err
 	}
 	for _, d := range demoNominations {
+		d.campaignID = campaignID
 		if err := runDemo(ctx, s, d); err != nil {
 			return fmt.Errorf("demo nomination %q: %w", d.title, err)
 		}
@@ -104,8 +152,11 @@ func runDemo(ctx context.Context, s *Services, d demoNomination) error {
 	subject, _ := json.Marshal(d.subject)
 	title := d.title
 	assessment := demoAssessment(set, d.passing)
-	v, _, err := s.Nominations.Create(ctx, officer, nomination.Input{Type: string(d.typ), CommuneCode: d.commune,
-		Title: &title, Subject: subject, Assessment: &assessment}, "")
+	in := nomination.Input{Type: string(d.typ), CommuneCode: d.commune, Title: &title, Subject: subject, Assessment: &assessment}
+	if d.campaignID != 0 {
+		in.CampaignID = &d.campaignID
+	}
+	v, _, err := s.Nominations.Create(ctx, officer, in, "")
 	if err != nil {
 		return err
 	}
@@ -190,4 +241,13 @@ func demoFile(kind string) (string, []byte) {
 		return "anh-vuon.png", buf.Bytes()
 	}
 	return kind + ".pdf", []byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+}
+
+// ApproveDemoGarden takes the first demo garden (Hải Yến, Cao Lộc) through the whole
+// workflow in the campaign with the given decision; tests use it for real recognitions.
+func ApproveDemoGarden(ctx context.Context, s *Services, campaignID int64, number, date string) error {
+	d := demoNominations[0]
+	d.campaignID = campaignID
+	d.decision = &nomination.Decision{Number: number, Date: date, Signer: "Hồ Tiến Thiệu"}
+	return runDemo(ctx, s, d)
 }

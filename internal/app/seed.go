@@ -35,8 +35,8 @@ type SeedOptions struct {
 	IfNew bool
 }
 
-// Seed loads the demo data of SPEC §9: all units, the demo accounts, the criteria sets
-// and nominations in every status. It can be run
+// Seed loads the demo data of SPEC §9: all units, the demo accounts, the criteria sets,
+// the campaign with its 2022 targets, and nominations in every status. It can be run
 // again: existing demo data is kept and whatever is missing is added.
 func Seed(ctx context.Context, cfg config.Config, opt SeedOptions, out io.Writer) error {
 	return withServices(ctx, cfg, func(s *Services) error {
@@ -77,7 +77,11 @@ func SeedDemo(ctx context.Context, s *Services, out io.Writer) error {
 	if err := seedCriteria(ctx, s, out); err != nil {
 		return err
 	}
-	return seedNominations(ctx, s, out)
+	campaignID, err := seedCampaign(ctx, s, out)
+	if err != nil {
+		return err
+	}
+	return seedNominations(ctx, s, campaignID, out)
 }
 
 // UserCreate implements `ntmflow user create`.

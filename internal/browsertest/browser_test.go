@@ -370,3 +370,41 @@ func TestLanguageSwitchIsRemembered(t *testing.T) {
 	s.clickNav(`form.lang button`)
 	s.expect("h1", "Hồ sơ đề nghị")
 }
+
+// TestDashboardInTheBrowser: the province opens the campaign dashboard on a phone and
+// drills down into a district; the certificate and the public page open from the
+// recognitions list.
+func TestDashboardInTheBrowser(t *testing.T) {
+	ctx := browser(t)
+	a := testkit.NewApp(t)
+	testkit.SeedCriteria(t, a)
+	campaignID := testkit.SeedCampaignWithRecognition(t, a)
+	s := &session{t: t, ctx: ctx, base: a.URL, shots: os.Getenv("NTMFLOW_SCREENSHOTS")}
+	s.phone()
+	s.login("tinh")
+	s.clickNav(`.actions-row a[href="/campaigns"]`)
+	s.clickNav(chromedp.CSS(fmt.Sprintf(`a[href="/campaigns/%d"]`, campaignID)))
+	s.do(chromedp.Navigate(fmt.Sprintf("%s/campaigns/%d?year=2022", a.URL, campaignID)))
+	s.expect("main", "Huyện Cao Lộc")
+	s.expect("main", "Đạt")
+	s.expect("main", "Chậm tiến độ")
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(".chart-row svg").length`)); err != nil || n != 22 {
+		t.Fatalf("bars = %d, %v; want 2 per district", n, err)
+	}
+	s.shot("phone-dashboard")
+	s.desktop()
+	s.shot("desktop-dashboard")
+	s.clickNav(`.chart-row h3 a[href$="unit=183"]`)
+	s.expect("main", "Xã Hải Yến")
+	s.logout()
+	// Signed out, the public registry lists the recognition and its page says it is valid.
+	s.do(chromedp.Navigate(a.URL + "/public/recognitions"))
+	s.expect("main", "Vườn cam Đường canh của ông Hoàng Văn Thắng")
+	s.expect("main", "0601/QĐ-UBND")
+	if strings.Contains(s.body(), "1520/QĐ-UBND") {
+		t.Fatal("the public list shows an expired recognition")
+	}
+	s.clickNav(`.cards a.card-link`)
+	s.expect(".verdict", "Còn hiệu lực")
+	s.shot("desktop-public-recognition")
+}

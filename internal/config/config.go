@@ -22,6 +22,7 @@ type Config struct {
 	DataDir     string     // NTMFLOW_DATA_DIR
 	Secret      string     // NTMFLOW_SECRET; generated into the data dir when empty
 	LogLevel    slog.Level // NTMFLOW_LOG_LEVEL
+	PublicURL   string     // NTMFLOW_PUBLIC_URL: base URL printed on certificates; "" uses the request's host
 }
 
 // Error names the offending variable so start-up can stop with one clear line.
@@ -39,6 +40,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		DatabaseURL: strings.TrimSpace(getenv("DATABASE_URL")),
 		DataDir:     orDefault(getenv("NTMFLOW_DATA_DIR"), "./data"),
 		Secret:      getenv("NTMFLOW_SECRET"),
+		PublicURL:   strings.TrimRight(strings.TrimSpace(getenv("NTMFLOW_PUBLIC_URL")), "/"),
 	}
 	level, err := parseLevel(getenv("NTMFLOW_LOG_LEVEL"))
 	if err != nil {
@@ -59,6 +61,11 @@ func (c Config) Validate() error {
 	if c.UsesPostgres() {
 		if u, err := url.Parse(c.DatabaseURL); err != nil || u.Host == "" {
 			return &Error{"DATABASE_URL", "is not a valid URL with a host"}
+		}
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return &Error{"NTMFLOW_PUBLIC_URL", "must be an http:// or https:// URL such as https://ntm.langson.gov.vn"}
 		}
 	}
 	if strings.TrimSpace(c.DataDir) == "" {

@@ -27,6 +27,7 @@ type homeData struct {
 	IsObserver  bool
 	IsAdmin     bool
 	ReadsNoms   bool
+	SeesReports bool
 	StatusQuery string
 }
 
@@ -52,6 +53,7 @@ func (s *Server) homePage(c echo.Context) error {
 		d.Roles = append(d.Roles, pg.T("role."+string(g.Role))+" · "+names[g.UnitCode].Name)
 	}
 	d.ReadsNoms = !s.authz.Scopes(p, authz.ObjNomination, authz.ActRead).Empty()
+	d.SeesReports = !s.authz.Scopes(p, authz.ObjReport, authz.ActRead).Empty()
 	if d.ReadsNoms {
 		counts, err := s.nominations.CountByStatus(ctx, p)
 		if err != nil {

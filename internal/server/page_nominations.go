@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -52,19 +53,19 @@ func (s *Server) listRows(c echo.Context, items []nomination.Summary) ([]listRow
 }
 
 type listData struct {
-	Rows       []listRow
-	Statuses   []nomination.Status
-	Status     string
-	Type       string
-	Unit       string
-	Query      string
-	NextURL    string
-	Units      []units.Unit // units the filter offers
-	Filtered   bool
-	ExportCSV  string
-	CanExport  bool
-	FirstURL   string
-	IsNextPage bool
+	Rows        []listRow
+	Statuses    []nomination.Status
+	Status      string
+	Type        string
+	Unit        string
+	Query       string
+	NextURL     string
+	Units       []units.Unit // units the filter offers
+	Filtered    bool
+	ExportQuery template.URL // an encoded query (url.Values.Encode), safe in an href
+	CanExport   bool
+	FirstURL    string
+	IsNextPage  bool
 }
 
 func (s *Server) nominationsPage(c echo.Context) error {
@@ -87,6 +88,8 @@ func (s *Server) nominationsPage(c echo.Context) error {
 	q := c.QueryParams()
 	q.Del("cursor")
 	d.FirstURL = "/nominations?" + q.Encode()
+	d.ExportQuery = template.URL(q.Encode())
+	d.CanExport = !s.authz.Scopes(p, authz.ObjReport, authz.ActRead).Empty()
 	if page.NextCursor != "" {
 		q.Set("cursor", page.NextCursor)
 		d.NextURL = "/nominations?" + q.Encode()

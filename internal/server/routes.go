@@ -31,6 +31,19 @@ func (s *Server) routes() {
 	e.GET("/recognitions", s.recognitionsPage, s.requirePage)
 	e.GET("/criteria", s.criteriaPage, s.requirePage)
 	e.GET("/users", s.usersPage, s.requirePage)
+	e.GET("/campaigns", s.campaignsPage, s.requirePage)
+	e.GET("/campaigns/new", s.newCampaignPage, s.requirePage)
+	e.POST("/campaigns", s.createCampaignSubmit, small, s.requirePage)
+	e.GET("/campaigns/:id", s.dashboardPage, s.requirePage)
+	e.GET("/campaigns/:id/edit", s.editCampaignPage, s.requirePage)
+	e.POST("/campaigns/:id/edit", s.editCampaignSubmit, small, s.requirePage)
+	e.GET("/campaigns/:id/targets", s.targetsPage, s.requirePage)
+	e.POST("/campaigns/:id/targets", s.targetsSubmit, small, s.requirePage)
+
+	// The public registry (SPEC §7): no sign-in, active recognitions only in lists; one
+	// page per recognition (the certificate's QR target) says plainly what its status is.
+	e.GET("/public/recognitions", s.publicRecognitionsPage)
+	e.GET("/public/recognitions/:id", s.publicRecognitionPage)
 
 	// Operations (public).
 	e.GET("/healthz", s.healthz)
@@ -77,4 +90,22 @@ func (s *Server) routes() {
 	// Recognitions (SPEC §7), any signed-in role, in scope.
 	api.GET("/recognitions", s.listRecognitions, s.requireAuth)
 	api.GET("/recognitions/:id", s.getRecognition, s.requireAuth)
+	api.GET("/recognitions/:id/certificate.pdf", s.certificate, s.requireAuth)
+	api.GET("/public/recognitions", s.publicRecognitionsAPI)
+	api.GET("/public/recognitions/:id", s.publicRecognitionAPI)
+
+	// Campaigns, targets, progress (SPEC §8): read in the province, managed by its
+	// approvers and admins; progress for the caller's report scope.
+	api.POST("/campaigns", s.createCampaign, s.requireAuth)
+	api.GET("/campaigns", s.listCampaigns, s.requireAuth)
+	api.GET("/campaigns/:id", s.getCampaign, s.requireAuth)
+	api.PUT("/campaigns/:id", s.updateCampaign, s.requireAuth)
+	api.PUT("/campaigns/:id/targets", s.putTargets, s.requireAuth)
+	api.GET("/campaigns/:id/progress", s.getProgress, s.requireAuth)
+	api.GET("/campaigns/:id/progress.csv", s.progressCSV, s.requireAuth)
+	api.GET("/campaigns/:id/progress.xlsx", s.progressXLSX, s.requireAuth)
+
+	// The filtered nominations list as a spreadsheet, for the district and province levels.
+	api.GET("/nominations.csv", s.nominationsCSV, s.requireAuth)
+	api.GET("/nominations.xlsx", s.nominationsXLSX, s.requireAuth)
 }

@@ -5,11 +5,13 @@ package server
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/campaign"
 	"github.com/ntmflow/ntmflow/internal/criteria"
 	"github.com/ntmflow/ntmflow/internal/identity"
 	"github.com/ntmflow/ntmflow/internal/nomination"
@@ -27,6 +29,8 @@ type Deps struct {
 	Criteria     *criteria.Service
 	Nominations  *nomination.Service
 	Recognitions *recognition.Service
+	Campaigns    *campaign.Service
+	PublicURL    string // base URL printed in certificate QR codes; "" means the request's host
 	Logger       *slog.Logger
 	Version      string
 }
@@ -42,6 +46,8 @@ type Server struct {
 	criteria     *criteria.Service
 	nominations  *nomination.Service
 	recognitions *recognition.Service
+	campaigns    *campaign.Service
+	publicURL    string
 	metrics      *metrics
 	pages        *renderer
 	version      string
@@ -60,6 +66,7 @@ func New(d Deps) (*Server, error) {
 	s := &Server{
 		e: e, log: d.Logger, store: d.Store, units: d.Units, identity: d.Identity, authz: d.Authz, version: d.Version,
 		criteria: d.Criteria, nominations: d.Nominations, recognitions: d.Recognitions,
+		campaigns: d.Campaigns, publicURL: strings.TrimRight(d.PublicURL, "/"),
 		metrics: newMetrics(d.Store), pages: pages,
 	}
 	s.metrics.Register(d.Nominations.Collector())

@@ -107,13 +107,46 @@ func ifMatch(v int) []string { return []string{"If-Match", `"` + strconv.Itoa(v)
 // create makes a garden draft in the officer's commune with photo and minutes attached.
 func (w *wf) create(officer, commune string) nom {
 	w.t.Helper()
-	res := w.do(officer, "POST", "/api/v1/nominations", gardenBody(commune))
+	return w.createWith(officer, gardenBody(commune))
+}
+
+func (w *wf) createWith(officer string, body map[string]any) nom {
+	w.t.Helper()
+	res := w.do(officer, "POST", "/api/v1/nominations", body)
 	if res.Status != 201 {
 		w.t.Fatalf("create: %d %s", res.Status, res.Body)
 	}
 	n := w.decode(res)
 	w.upload(officer, n.ID, "photo", "ảnh vườn.png", pngBytes(), 201)
 	w.upload(officer, n.ID, "minutes", "biên bản.pdf", pdfBytes(), 201)
+	return n
+}
+
+// pathTo lists the workflow steps from draft to status.
+var pathTo = map[string][]string{
+	"draft":        {},
+	"submitted":    {"submit"},
+	"under_review": {"submit", "start_review"},
+	"returned":     {"submit", "start_review", "return"},
+	"endorsed":     {"submit", "start_review", "review", "endorse"},
+	"approved":     {"submit", "start_review", "review", "endorse", "approve"},
+}
+
+// drive takes n through the steps; approve uses the given decision.
+func (w *wf) drive(officer, reviewer string, n nom, status string, decision map[string]string) nom {
+	w.t.Helper()
+	for _, step := range pathTo[status] {
+		switch step {
+		case "submit":
+			n = w.act(officer, n, step, nil, 200)
+		case "review":
+			n = w.review(reviewer, n, true, 200)
+		case "approve":
+			n = w.act("tinh", n, step, map[string]any{"decision": decision}, 200)
+		default:
+			n = w.act(reviewer, n, step, map[string]any{"comment": "Ý kiến của huyện"}, 200)
+		}
+	}
 	return n
 }
 
@@ -157,28 +190,7 @@ func (w *wf) get(user string, id int64) nom {
 // advance brings a fresh nomination of Hải Yến to status through the workflow.
 func (w *wf) advance(status string) nom {
 	w.t.Helper()
-	n := w.create("xa.haiyen", "06220")
-	path := map[string][]string{
-		"draft":        {},
-		"submitted":    {"submit"},
-		"under_review": {"submit", "start_review"},
-		"returned":     {"submit", "start_review", "return"},
-		"endorsed":     {"submit", "start_review", "review", "endorse"},
-		"approved":     {"submit", "start_review", "review", "endorse", "approve"},
-	}[status]
-	for _, step := range path {
-		switch step {
-		case "submit":
-			n = w.act("xa.haiyen", n, step, nil, 200)
-		case "review":
-			n = w.review("caoloc", n, true, 200)
-		case "approve":
-			n = w.act("tinh", n, step, map[string]any{"decision": nextDecision()}, 200)
-		default:
-			n = w.act("caoloc", n, step, map[string]any{"comment": "Ý kiến của huyện"}, 200)
-		}
-	}
-	return n
+	return w.drive("xa.haiyen", "caoloc", w.create("xa.haiyen", "06220"), status, nextDecision())
 }
 
 var decisionSeq atomic.Int64

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/ntmflow/ntmflow/internal/app"
+	"github.com/ntmflow/ntmflow/internal/campaign"
 	"github.com/ntmflow/ntmflow/internal/criteria"
 	"github.com/ntmflow/ntmflow/internal/identity"
 	"github.com/ntmflow/ntmflow/internal/logx"
@@ -149,4 +150,40 @@ func SeedCriteria(t testing.TB, a *App) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// SeedCampaignWithRecognition creates a campaign with 2022 targets for every district of
+// Lạng Sơn and two approved gardens in Cao Lộc: one decided 2022-09-15 (Cao Lộc meets its
+// garden target of 1; every other district is behind) and one decided 2025-06-01 (still
+// valid, so the public registry lists it). It returns the campaign id.
+func SeedCampaignWithRecognition(t testing.TB, a *App) int64 {
+	t.Helper()
+	ctx := context.Background()
+	c, err := a.Campaigns.CreateAsSystem(ctx, campaign.Input{Name: "Phong trào thử", ProvinceCode: "20", StartsOn: "2022-01-01", EndsOn: "2025-12-31"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	districts, err := a.Units.Children(ctx, "20")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var targets []campaign.Target
+	for _, d := range districts {
+		min := 2
+		if d.Code == "183" {
+			min = 1
+		}
+		targets = append(targets, campaign.Target{Year: 2022, UnitCode: d.Code, Type: "model_garden", Min: min},
+			campaign.Target{Year: 2022, UnitCode: d.Code, Type: "model_residential_area", Min: 2})
+	}
+	if _, err := a.Campaigns.SetTargets(ctx, nil, c.ID, targets); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.ApproveDemoGarden(ctx, a.Services, c.ID, "1520/QĐ-UBND", "2022-09-15"); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.ApproveDemoGarden(ctx, a.Services, c.ID, "0601/QĐ-UBND", "2025-06-01"); err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
 }

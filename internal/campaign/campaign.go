@@ -1,0 +1,346 @@
+// Package campaign keeps the emulation movements of a province: their period, yearly
+// targets per unit and type, and the progress report against those targets.
+package campaign
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"github.com/ntmflow/ntmflow/internal/apperr"
+	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/criteria"
+	"github.com/ntmflow/ntmflow/internal/store"
+	"github.com/ntmflow/ntmflow/internal/units"
+)
+
+// Campaign is an emulation movement.
+type Campaign struct {
+	ID           int64 `gorm:"primaryKey"`
+	Name         string
+	Description  string
+	ProvinceCode string
+	StartsOn     time.Time `gorm:"type:date"`
+	EndsOn       time.Time `gorm:"type:date"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+func (Campaign) TableName() string { return "campaigns" }
+
+// Years lists the calendar years the campaign spans.
+func (c Campaign) Years() []int {
+	var out []int
+	for y := c.StartsOn.Year(); y <= c.EndsOn.Year(); y++ {
+		out = append(out, y)
+	}
+	return out
+}
+
+type targetRow struct {
+	ID         int64 `gorm:"primaryKey"`
+	CampaignID int64
+	Year       int
+	UnitCode   string
+	UnitPath   string
+	Type       string
+	MinCount   int
+	MaxCount   *int
+}
+
+func (targetRow) TableName() string { return "campaign_targets" }
+
+// Target is a yearly target for one unit and type (SPEC §8).
+type Target struct {
+	Year     int    `json:"year"`
+	UnitCode string `json:"unit_code"`
+	Type     string `json:"type"`
+	Min      int    `json:"min"`
+	Max      *int   `json:"max"`
+}
+
+// View is a campaign as the API shows it.
+type View struct {
+	ID           int64    `json:"id"`
+	Name         string   `json:"name"`
+	Description  string   `json:"description"`
+	ProvinceCode string   `json:"province_code"`
+	StartsOn     string   `json:"starts_on"`
+	EndsOn       string   `json:"ends_on"`
+	Targets      []Target `json:"targets,omitempty"`
+}
+
+// ToView renders c with its targets (nil to leave them out).
+func ToView(c Campaign, targets []Target) View {
+	return View{ID: c.ID, Name: c.Name, Description: c.Description, ProvinceCode: c.ProvinceCode,
+		StartsOn: c.StartsOn.Format(time.DateOnly), EndsOn: c.EndsOn.Format(time.DateOnly), Targets: targets}
+}
+
+// Service manages campaigns.
+type Service struct {
+	st    *store.Store
+	authz *authz.Authorizer
+	units *units.Service
+	now   func() time.Time
+}
+
+// NewService returns the campaign service.
+func NewService(st *store.Store, az *authz.Authorizer, u *units.Service) *Service {
+	return &Service{st: st, authz: az, units: u, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// Input is the editable part of a campaign.
+type Input struct {
+	Name         string
+	Description  string
+	ProvinceCode string
+	StartsOn     string
+	EndsOn       string
+}
+
+func (s *Service) validate(ctx context.Context, in *Input) (Campaign, units.Unit, error) {
+	v := apperr.NewValidation()
+	in.Name = strings.Join(strings.Fields(in.Name), " ")
+	in.Description = strings.TrimSpace(in.Description)
+	if in.Name == "" || utf8.RuneCountInString(in.Name) > 300 {
+		v.Add("name", "is required (at most 300 characters)")
+	}
+	if utf8.RuneCountInString(in.Description) > 5000 {
+		v.Add("description", "is too long (at most 5000 characters)")
+	}
+	prov, err := s.units.Get(ctx, in.ProvinceCode)
+	if err != nil || prov.Level != units.Province {
+		v.Add("province_code", "is not a current province")
+	}
+	start, err1 := time.Parse(time.DateOnly, in.StartsOn)
+	end, err2 := time.Parse(time.DateOnly, in.EndsOn)
+	switch {
+	case err1 != nil:
+		v.Add("starts_on", "must be a date YYYY-MM-DD")
+	case err2 != nil:
+		v.Add("ends_on", "must be a date YYYY-MM-DD")
+	case end.Before(start):
+		v.Add("ends_on", "must not be before starts_on")
+	case end.Year()-start.Year() > 10:
+		v.Add("ends_on", "a campaign spans at most ten years")
+	}
+	return Campaign{Name: in.Name, Description: in.Description, ProvinceCode: in.ProvinceCode, StartsOn: start, EndsOn: end}, prov, v.Err()
+}
+
+// Create adds a campaign in a province the caller manages.
+func (s *Service) Create(ctx context.Context, p *authz.Principal, in Input) (View, error) {
+	c, prov, err := s.validate(ctx, &in)
+	if err != nil {
+		return View{}, err
+	}
+	if !s.authz.Can(p, authz.ObjCampaign, authz.ActManage, prov.Path) {
+		return View{}, apperr.ErrForbidden
+	}
+	c.CreatedAt, c.UpdatedAt = s.now(), s.now()
+	if err := s.st.WithTx(ctx, func(ctx context.Context) error { return s.st.DB(ctx).Create(&c).Error }); err != nil {
+		return View{}, err
+	}
+	return ToView(c, []Target{}), nil
+}
+
+// CreateAsSystem adds a campaign without a caller (the demo seed).
+func (s *Service) CreateAsSystem(ctx context.Context, in Input) (View, error) {
+	c, _, err := s.validate(ctx, &in)
+	if err != nil {
+		return View{}, err
+	}
+	c.CreatedAt, c.UpdatedAt = s.now(), s.now()
+	if err := s.st.DB(ctx).Create(&c).Error; err != nil {
+		return View{}, err
+	}
+	return ToView(c, []Target{}), nil
+}
+
+// visible reports whether p works anywhere in the province: everyone there follows the
+// campaign (districts see their own targets and progress).
+func visible(p *authz.Principal, province string) bool {
+	for _, g := range p.Grants {
+		if codes := units.SplitPath(g.UnitPath); len(codes) > 0 && codes[0] == province {
+			return true
+		}
+	}
+	return false
+}
+
+func provincesOf(p *authz.Principal) []string {
+	var out []string
+	for _, g := range p.Grants {
+		if codes := units.SplitPath(g.UnitPath); len(codes) > 0 && !slices.Contains(out, codes[0]) {
+			out = append(out, codes[0])
+		}
+	}
+	return out
+}
+
+// Load returns a campaign p may see, or ErrNotFound.
+func (s *Service) Load(ctx context.Context, p *authz.Principal, id int64) (Campaign, error) {
+	var c Campaign
+	err := s.st.DB(ctx).Where("id = ?", id).Take(&c).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && p != nil && !visible(p, c.ProvinceCode)) {
+		return Campaign{}, apperr.ErrNotFound
+	}
+	return c, err
+}
+
+// CanManage reports whether p may edit the campaign and its targets.
+func (s *Service) CanManage(p *authz.Principal, c Campaign) bool {
+	return s.authz.Can(p, authz.ObjCampaign, authz.ActManage, "/"+c.ProvinceCode)
+}
+
+// Get returns a campaign with its targets.
+func (s *Service) Get(ctx context.Context, p *authz.Principal, id int64) (View, error) {
+	c, err := s.Load(ctx, p, id)
+	if err != nil {
+		return View{}, err
+	}
+	targets, err := s.Targets(ctx, id, 0)
+	if err != nil {
+		return View{}, err
+	}
+	return ToView(c, targets), nil
+}
+
+// List returns the campaigns of the caller's provinces, newest first.
+func (s *Service) List(ctx context.Context, p *authz.Principal) ([]Campaign, error) {
+	provinces := provincesOf(p)
+	out := []Campaign{}
+	if len(provinces) == 0 {
+		return out, nil
+	}
+	err := s.st.DB(ctx).Where("province_code IN ?", provinces).Order("starts_on DESC, id DESC").Find(&out).Error
+	return out, err
+}
+
+// Update edits a campaign's name, description and period.
+func (s *Service) Update(ctx context.Context, p *authz.Principal, id int64, in Input) (View, error) {
+	var out View
+	err := s.st.WithTx(ctx, func(ctx context.Context) error {
+		c, err := s.Load(ctx, p, id)
+		if err != nil {
+			return err
+		}
+		if !s.CanManage(p, c) {
+			return apperr.ErrForbidden
+		}
+		in.ProvinceCode = c.ProvinceCode // a campaign stays in its province
+		upd, _, err := s.validate(ctx, &in)
+		if err != nil {
+			return err
+		}
+		var outside int64
+		if err := s.st.DB(ctx).Model(&targetRow{}).Where("campaign_id = ? AND (year < ? OR year > ?)", id,
+			upd.StartsOn.Year(), upd.EndsOn.Year()).Count(&outside).Error; err != nil {
+			return err
+		}
+		if outside > 0 {
+			return apperr.Invalid("starts_on", "targets exist for years outside the new period; remove them first")
+		}
+		c.Name, c.Description, c.StartsOn, c.EndsOn, c.UpdatedAt = upd.Name, upd.Description, upd.StartsOn, upd.EndsOn, s.now()
+		if err := s.st.DB(ctx).Model(&Campaign{}).Where("id = ?", id).Updates(map[string]any{
+			"name": c.Name, "description": c.Description, "starts_on": c.StartsOn, "ends_on": c.EndsOn, "updated_at": c.UpdatedAt,
+		}).Error; err != nil {
+			return err
+		}
+		targets, err := s.Targets(ctx, id, 0)
+		out = ToView(c, targets)
+		return err
+	})
+	return out, err
+}
+
+// Targets lists a campaign's targets (of one year when year > 0).
+func (s *Service) Targets(ctx context.Context, id int64, year int) ([]Target, error) {
+	q := s.st.DB(ctx).Where("campaign_id = ?", id).Order("year, unit_code, type")
+	if year > 0 {
+		q = q.Where("year = ?", year)
+	}
+	var rows []targetRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]Target, len(rows))
+	for i, r := range rows {
+		out[i] = Target{Year: r.Year, UnitCode: r.UnitCode, Type: r.Type, Min: r.MinCount, Max: r.MaxCount}
+	}
+	return out, nil
+}
+
+// SetTargets replaces all targets of the campaign (PUT semantics) after checking each:
+// a year in the period, a unit of the province, a known type, 0 ≤ min ≤ max.
+func (s *Service) SetTargets(ctx context.Context, p *authz.Principal, id int64, items []Target) (View, error) {
+	var out View
+	err := s.st.WithTx(ctx, func(ctx context.Context) error {
+		c, err := s.Load(ctx, p, id)
+		if err != nil {
+			return err
+		}
+		if p != nil && !s.CanManage(p, c) {
+			return apperr.ErrForbidden
+		}
+		rows, err := s.checkTargets(ctx, c, items)
+		if err != nil {
+			return err
+		}
+		if err := s.st.DB(ctx).Where("campaign_id = ?", id).Delete(&targetRow{}).Error; err != nil {
+			return err
+		}
+		if len(rows) > 0 {
+			if err := s.st.DB(ctx).CreateInBatches(rows, 500).Error; err != nil {
+				return err
+			}
+		}
+		targets, err := s.Targets(ctx, id, 0)
+		out = ToView(c, targets)
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) checkTargets(ctx context.Context, c Campaign, items []Target) ([]targetRow, error) {
+	v := apperr.NewValidation()
+	codes := make([]string, 0, len(items))
+	for _, it := range items {
+		codes = append(codes, it.UnitCode)
+	}
+	found, err := s.units.GetMany(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]int{}
+	rows := make([]targetRow, 0, len(items))
+	for i, it := range items {
+		f := fmt.Sprintf("items[%d]", i)
+		u, ok := found[it.UnitCode]
+		switch {
+		case it.Year < c.StartsOn.Year() || it.Year > c.EndsOn.Year():
+			v.Add(f+".year", fmt.Sprintf("must be within the campaign (%d–%d)", c.StartsOn.Year(), c.EndsOn.Year()))
+		case !ok || !units.Within(u.Path, "/"+c.ProvinceCode):
+			v.Add(f+".unit_code", "is not a current unit of the campaign's province")
+		case !criteria.Type(it.Type).Valid():
+			v.Add(f+".type", "must be model_garden or model_residential_area")
+		case it.Min < 0 || it.Min > 100000:
+			v.Add(f+".min", "must be a count from 0")
+		case it.Max != nil && *it.Max < it.Min:
+			v.Add(f+".max", "must be at least min, or null for no upper bound")
+		}
+		key := fmt.Sprintf("%d/%s/%s", it.Year, it.UnitCode, it.Type)
+		if first, dup := seen[key]; dup {
+			v.Add(f, fmt.Sprintf("repeats items[%d]", first))
+		}
+		seen[key] = i
+		rows = append(rows, targetRow{CampaignID: c.ID, Year: it.Year, UnitCode: it.UnitCode, UnitPath: u.Path,
+			Type: it.Type, MinCount: it.Min, MaxCount: it.Max})
+	}
+	return rows, v.Err()
+}

@@ -1,0 +1,62 @@
+package export
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+var table = Table{
+	Title: "Tiến độ phong trào — năm 2022", Sheet: "Tiến độ",
+	Headers: []string{"Đơn vị", "Chỉ tiêu tối thiểu", "Đã công nhận"},
+	Rows: [][]any{
+		{"Huyện Cao Lộc", 2, 3},
+		{"=HYPERLINK(\"http://x\")", nil, 0},
+	},
+}
+
+func TestCSV(t *testing.T) {
+	var buf bytes.Buffer
+	if err := CSV(&buf, table); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if !strings.HasPrefix(out, "\ufeffTiến độ phong trào — năm 2022\n") {
+		t.Fatalf("no BOM and title: %q", out[:40])
+	}
+	for _, want := range []string{"Đơn vị,Chỉ tiêu tối thiểu,Đã công nhận\n", "Huyện Cao Lộc,2,3\n", `'=HYPERLINK`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("CSV lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestXLSXKeepsNumbersAndText(t *testing.T) {
+	var buf bytes.Buffer
+	if err := XLSX(&buf, table); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if v, _ := f.GetCellValue("Tiến độ", "A1"); v != "Tiến độ phong trào — năm 2022" {
+		t.Fatalf("title = %q", v)
+	}
+	if v, _ := f.GetCellValue("Tiến độ", "A3"); v != "Huyện Cao Lộc" {
+		t.Fatalf("A3 = %q", v)
+	}
+	typ, err := f.GetCellType("Tiến độ", "C3")
+	if err != nil || (typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset) {
+		t.Fatalf("C3 type = %v, %v", typ, err)
+	}
+	if v, _ := f.GetCellValue("Tiến độ", "C3"); v != "3" {
+		t.Fatalf("C3 = %q", v)
+	}
+	if v, _ := f.GetCellValue("Tiến độ", "A4"); !strings.HasPrefix(v, "'=") {
+		t.Fatalf("formula not neutralised: %q", v)
+	}
+}

@@ -1,0 +1,377 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ntmflow/ntmflow/internal/apperr"
+	"github.com/ntmflow/ntmflow/internal/campaign"
+	"github.com/ntmflow/ntmflow/internal/criteria"
+	"github.com/ntmflow/ntmflow/internal/units"
+)
+
+type campaignsData struct {
+	Campaigns []campaign.Campaign
+	CanCreate bool
+}
+
+func (s *Server) campaignsPage(c echo.Context) error {
+	p := principal(c)
+	list, err := s.campaigns.List(c.Request().Context(), p)
+	if err != nil {
+		return err
+	}
+	d := campaignsData{Campaigns: list, CanCreate: !s.authz.Scopes(p, "campaign", "manage").Empty()}
+	return s.render(c, http.StatusOK, "campaigns", s.page(c, "campaigns", "campaigns.title", d))
+}
+
+// bar is one horizontal bar of the dashboard chart, in a 0..300 wide SVG.
+type bar struct {
+	campaign.Row
+	RecW, PipeW float64
+	MinX, MaxX  float64
+	HasMin      bool
+	HasMax      bool
+	State       string
+}
+
+type dashRow struct {
+	Unit  units.Unit
+	Bars  []bar
+	Drill bool
+}
+
+type stateCount struct {
+	Type                   string
+	Met, OnTrack, Behind   int
+	Recognized, InPipeline int
+	TargetMin              int
+	Targets                bool
+}
+
+type dashboardData struct {
+	Campaign  campaign.Campaign
+	Year      int
+	Unit      units.Unit
+	Parent    string // unit code one level up, for the way back from a drill-down
+	Totals    []bar
+	Rows      []dashRow
+	Summary   []stateCount
+	CanManage bool
+	ChildWord string
+}
+
+const chartWidth = 300.0
+
+// dashboard builds the chart geometry from the report; the template only draws it.
+func (s *Server) dashboardPage(c echo.Context) error {
+	rep, err := s.progressReport(c)
+	if err != nil {
+		return err
+	}
+	d := dashboardData{Campaign: rep.Campaign, Year: rep.Year, Unit: rep.Unit, CanManage: s.campaigns.CanManage(principal(c), rep.Campaign)}
+	if rep.Unit.Level != units.Province {
+		d.Parent = rep.Unit.Parent()
+	}
+	d.ChildWord = "dashboard.districts"
+	if rep.Unit.Level == units.District {
+		d.ChildWord = "dashboard.communes"
+	}
+	// One scale for the whole chart: the largest count or target.
+	scale := 1
+	for _, r := range rep.Items {
+		scale = max(scale, r.Recognized+r.InPipeline)
+		if r.TargetMax != nil {
+			scale = max(scale, *r.TargetMax)
+		} else if r.TargetMin != nil {
+			scale = max(scale, *r.TargetMin)
+		}
+	}
+	types := len(criteria.Types)
+	for i := 0; i < len(rep.Items); i += types {
+		var bars []bar
+		for _, r := range rep.Items[i : i+types] {
+			bars = append(bars, makeBar(r, scale))
+		}
+		if i == 0 {
+			d.Totals = bars
+			continue
+		}
+		d.Rows = append(d.Rows, dashRow{Unit: units.Unit{Code: bars[0].UnitCode, Name: bars[0].UnitName},
+			Bars: bars, Drill: rep.Unit.Level == units.Province})
+	}
+	for ti, typ := range criteria.Types {
+		sc := stateCount{Type: string(typ), Recognized: d.Totals[ti].Recognized, InPipeline: d.Totals[ti].InPipeline}
+		for _, row := range d.Rows {
+			b := row.Bars[ti]
+			switch b.State {
+			case campaign.Met:
+				sc.Met++
+			case campaign.OnTrack:
+				sc.OnTrack++
+			case campaign.Behind:
+				sc.Behind++
+			}
+			if b.TargetMin != nil {
+				sc.TargetMin += *b.TargetMin
+				sc.Targets = true
+			}
+		}
+		d.Summary = append(d.Summary, sc)
+	}
+	return s.render(c, http.StatusOK, "dashboard", s.page(c, "campaigns", "dashboard.title", d))
+}
+
+func makeBar(r campaign.Row, scale int) bar {
+	k := chartWidth / float64(scale)
+	b := bar{Row: r, RecW: float64(r.Recognized) * k, PipeW: float64(r.InPipeline) * k, State: "none"}
+	if r.TargetMin != nil {
+		b.HasMin, b.MinX = true, float64(*r.TargetMin)*k
+	}
+	if r.TargetMax != nil {
+		b.HasMax, b.MaxX = true, float64(*r.TargetMax)*k
+	}
+	if r.State != nil {
+		b.State = *r.State
+	}
+	return b
+}
+
+// ---- campaign form -------------------------------------------------------------------
+
+type campaignForm struct {
+	ID        int64
+	Input     campaign.Input
+	Provinces []units.Unit
+	Errors    map[string]string
+}
+
+func (s *Server) managedProvinces(c echo.Context) ([]units.Unit, error) {
+	var codes []string
+	for _, root := range s.authz.Scopes(principal(c), "campaign", "manage") {
+		codes = append(codes, units.SplitPath(root)[0])
+	}
+	if len(codes) == 0 {
+		return nil, apperr.ErrForbidden
+	}
+	m, err := s.units.GetMany(c.Request().Context(), codes)
+	if err != nil {
+		return nil, err
+	}
+	var out []units.Unit
+	for _, code := range codes {
+		out = append(out, m[code])
+	}
+	return out, nil
+}
+
+func (s *Server) newCampaignPage(c echo.Context) error {
+	provinces, err := s.managedProvinces(c)
+	if err != nil {
+		return err
+	}
+	y := time.Now().Year()
+	f := campaignForm{Provinces: provinces, Errors: map[string]string{}, Input: campaign.Input{ProvinceCode: provinces[0].Code,
+		StartsOn: fmt.Sprintf("%d-01-01", y), EndsOn: fmt.Sprintf("%d-12-31", y)}}
+	return s.render(c, http.StatusOK, "campaign_form", s.page(c, "campaigns", "campaigns.new", f))
+}
+
+func campaignInput(c echo.Context) campaign.Input {
+	return campaign.Input{Name: c.FormValue("name"), Description: c.FormValue("description"), ProvinceCode: c.FormValue("province_code"),
+		StartsOn: c.FormValue("starts_on"), EndsOn: c.FormValue("ends_on")}
+}
+
+func (s *Server) createCampaignSubmit(c echo.Context) error {
+	provinces, err := s.managedProvinces(c)
+	if err != nil {
+		return err
+	}
+	f := campaignForm{Provinces: provinces, Errors: map[string]string{}, Input: campaignInput(c)}
+	v, err := s.campaigns.Create(c.Request().Context(), principal(c), f.Input)
+	if err == nil {
+		setFlash(c, "ok", "flash.campaign_saved")
+		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/campaigns/%d/targets", v.ID))
+	}
+	if !mergeValidation(err, f.Errors) {
+		return err
+	}
+	return s.render(c, http.StatusUnprocessableEntity, "campaign_form", s.page(c, "campaigns", "campaigns.new", f))
+}
+
+func (s *Server) editCampaignPage(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	cp, err := s.campaigns.Load(c.Request().Context(), principal(c), id)
+	if err != nil {
+		return err
+	}
+	if !s.campaigns.CanManage(principal(c), cp) {
+		return apperr.ErrForbidden
+	}
+	f := campaignForm{ID: id, Errors: map[string]string{}, Input: campaign.Input{Name: cp.Name, Description: cp.Description,
+		ProvinceCode: cp.ProvinceCode, StartsOn: cp.StartsOn.Format(time.DateOnly), EndsOn: cp.EndsOn.Format(time.DateOnly)}}
+	return s.render(c, http.StatusOK, "campaign_form", s.page(c, "campaigns", "campaigns.edit", f))
+}
+
+func (s *Server) editCampaignSubmit(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	f := campaignForm{ID: id, Errors: map[string]string{}, Input: campaignInput(c)}
+	_, err = s.campaigns.Update(c.Request().Context(), principal(c), id, f.Input)
+	if err == nil {
+		setFlash(c, "ok", "flash.campaign_saved")
+		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/campaigns/%d", id))
+	}
+	if !mergeValidation(err, f.Errors) {
+		return err
+	}
+	return s.render(c, http.StatusUnprocessableEntity, "campaign_form", s.page(c, "campaigns", "campaigns.edit", f))
+}
+
+// ---- targets table -----------------------------------------------------------------
+
+type targetCell struct {
+	Min, Max string
+}
+
+type targetRowForm struct {
+	Unit  units.Unit
+	Cells map[string]targetCell // by type
+}
+
+type targetsForm struct {
+	Campaign campaign.Campaign
+	Year     int
+	Rows     []targetRowForm
+	Types    []string
+	Errors   map[string]string
+}
+
+// targetsPage shows one year's targets as a table: the province's districts × types,
+// min and max, with a row to apply the same figures to every district.
+func (s *Server) targetsPage(c echo.Context) error {
+	f, err := s.loadTargetsForm(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "targets", s.page(c, "campaigns", "targets.title", f))
+}
+
+func (s *Server) loadTargetsForm(c echo.Context) (*targetsForm, error) {
+	ctx := c.Request().Context()
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	cp, err := s.campaigns.Load(ctx, principal(c), id)
+	if err != nil {
+		return nil, err
+	}
+	if !s.campaigns.CanManage(principal(c), cp) {
+		return nil, apperr.ErrForbidden
+	}
+	year := cp.DefaultYear(time.Now())
+	if y, err := strconv.Atoi(c.QueryParam("year")); err == nil && y >= cp.StartsOn.Year() && y <= cp.EndsOn.Year() {
+		year = y
+	}
+	districts, err := s.units.Children(ctx, cp.ProvinceCode)
+	if err != nil {
+		return nil, err
+	}
+	targets, err := s.campaigns.Targets(ctx, id, year)
+	if err != nil {
+		return nil, err
+	}
+	f := &targetsForm{Campaign: cp, Year: year, Errors: map[string]string{}}
+	for _, t := range criteria.Types {
+		f.Types = append(f.Types, string(t))
+	}
+	for _, d := range districts {
+		row := targetRowForm{Unit: d, Cells: map[string]targetCell{}}
+		for _, t := range targets {
+			if t.UnitCode == d.Code {
+				cell := targetCell{Min: strconv.Itoa(t.Min)}
+				if t.Max != nil {
+					cell.Max = strconv.Itoa(*t.Max)
+				}
+				row.Cells[t.Type] = cell
+			}
+		}
+		f.Rows = append(f.Rows, row)
+	}
+	return f, nil
+}
+
+func (s *Server) targetsSubmit(c echo.Context) error {
+	f, err := s.loadTargetsForm(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	// Keep the other years as they are: the form edits one year.
+	all, err := s.campaigns.Targets(ctx, f.Campaign.ID, 0)
+	if err != nil {
+		return err
+	}
+	var items []campaign.Target
+	for _, t := range all {
+		if t.Year != f.Year {
+			items = append(items, t)
+		}
+	}
+	for ri := range f.Rows {
+		row := &f.Rows[ri]
+		for _, typ := range f.Types {
+			cell := targetCell{Min: strings.TrimSpace(c.FormValue("min." + row.Unit.Code + "." + typ)),
+				Max: strings.TrimSpace(c.FormValue("max." + row.Unit.Code + "." + typ))}
+			// "The same for every district": a filled shortcut cell wins over the row.
+			if all := strings.TrimSpace(c.FormValue("min.all." + typ)); all != "" {
+				cell.Min, cell.Max = all, strings.TrimSpace(c.FormValue("max.all."+typ))
+			}
+			row.Cells[typ] = cell
+			if cell.Min == "" && cell.Max == "" {
+				continue
+			}
+			minV, err := strconv.Atoi(cell.Min)
+			if err != nil || minV < 0 {
+				f.Errors["min."+row.Unit.Code+"."+typ] = "invalid"
+				continue
+			}
+			t := campaign.Target{Year: f.Year, UnitCode: row.Unit.Code, Type: typ, Min: minV}
+			if cell.Max != "" {
+				maxV, err := strconv.Atoi(cell.Max)
+				if err != nil || maxV < minV {
+					f.Errors["max."+row.Unit.Code+"."+typ] = "invalid"
+					continue
+				}
+				t.Max = &maxV
+			}
+			items = append(items, t)
+		}
+	}
+	if len(f.Errors) == 0 {
+		_, err = s.campaigns.SetTargets(ctx, principal(c), f.Campaign.ID, items)
+		if err == nil {
+			setFlash(c, "ok", "flash.targets_saved")
+			return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/campaigns/%d?year=%d", f.Campaign.ID, f.Year))
+		}
+		var ve *apperr.ValidationError
+		if !errors.As(err, &ve) {
+			return err
+		}
+		f.Errors["form"] = "invalid"
+	}
+	pg := s.page(c, "campaigns", "targets.title", f)
+	pg.Flash = &Flash{Kind: "error", Key: "flash.fix_fields"}
+	return s.render(c, http.StatusUnprocessableEntity, "targets", pg)
+}
