@@ -34,9 +34,12 @@ test-postgres:
 		echo "==> PostgreSQL pass skipped: set TEST_DATABASE_URL=postgres://… to run it"; \
 	fi
 
-## bench: Go benchmarks of the hot paths
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+## bench: Go benchmarks of the hot paths, then the load run on PostgreSQL with
+## national-scale data (generated once into BENCH_DATABASE_URL), which rewrites docs/perf.md
+BENCH_NOMINATIONS ?= 2000000
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/authz/ ./internal/criteria/ ./internal/nomination/ | tee bin/go-bench.txt
+	$(GO) run ./cmd/ntmflow-bench -binary $(BIN) -nominations $(BENCH_NOMINATIONS)
 
 ## lint: go vet and a gofmt check
 lint:

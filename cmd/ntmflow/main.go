@@ -11,12 +11,15 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/ntmflow/ntmflow/internal/app"
 	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/config"
+	"github.com/ntmflow/ntmflow/internal/gendata"
 	"github.com/ntmflow/ntmflow/internal/identity"
 	"github.com/ntmflow/ntmflow/internal/logx"
 )
@@ -33,6 +36,9 @@ Usage:
   ntmflow user set-password USERNAME
   ntmflow user grant|revoke USERNAME ROLE@UNIT
   ntmflow user disable USERNAME
+  ntmflow gen-data [--nominations N] [--seed S] [--focus CODE --focus-share F]
+                                         fill a fresh database with national-scale data
+  ntmflow report national [--year YYYY]  recognitions and pipeline of every province
   ntmflow version
   ntmflow help
 
@@ -88,6 +94,10 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 		if err := cfg.Validate(); err != nil {
 			return err
 		}
+		// A soft memory limit keeps a modest server small under load; GOMEMLIMIT overrides it.
+		if os.Getenv("GOMEMLIMIT") == "" {
+			debug.SetMemoryLimit(64 << 20)
+		}
 		return app.Serve(ctx, cfg, logx.New(os.Stderr, cfg.LogLevel))
 	case "migrate":
 		sub := "up"
@@ -124,6 +134,29 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 		return app.ImportUnitsFile(ctx, cfg, fs.Arg(0), *validFrom, stdout)
 	case "user":
 		return runUser(ctx, cfg, rest, stdin, stdout)
+	case "report":
+		fs := flag.NewFlagSet("report", flag.ContinueOnError)
+		year := fs.Int("year", time.Now().Year(), "year of the decisions")
+		if err := fs.Parse(reorder(rest)); err != nil {
+			return err
+		}
+		if fs.NArg() != 1 || fs.Arg(0) != "national" {
+			return errors.New("usage: ntmflow report national [--year YYYY]")
+		}
+		return app.ReportNational(ctx, cfg, *year, stdout)
+	case "gen-data":
+		fs := flag.NewFlagSet("gen-data", flag.ContinueOnError)
+		n := fs.Int("nominations", 2_000_000, "how many nominations to generate")
+		seed := fs.Uint64("seed", 1, "random seed: the same seed gives the same data")
+		focus := fs.String("focus", "20", "province that gets --focus-share of the nominations")
+		share := fs.Float64("focus-share", 0.1, "share of the nominations in the focus province")
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		if *n < 1 || *share < 0 || *share > 1 {
+			return errors.New("--nominations must be positive and --focus-share between 0 and 1")
+		}
+		return app.GenData(ctx, cfg, gendata.Options{Nominations: *n, Seed: *seed, FocusProvince: *focus, FocusShare: *share}, stdout)
 	}
 	fmt.Fprint(stdout, usage)
 	return fmt.Errorf("unknown command %q", cmd)

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"path/filepath"
 	"time"
 
@@ -116,6 +117,9 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		log.Warn("DEMO ACCOUNTS ARE ACTIVE: the demo users share a published password; do not use this database in production",
 			"demo_users", demo)
 	}
+	if cfg.PprofAddr != "" {
+		go servePprof(ctx, cfg.PprofAddr, log)
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -165,4 +169,22 @@ func ServeUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, grac
 		return err
 	}
 	return nil
+}
+
+// servePprof exposes Go's profiles on a loopback address for diagnosing load (make bench
+// records a CPU profile through it). It stops with ctx.
+func servePprof(ctx context.Context, addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/heap", pprof.Index)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		<-ctx.Done()
+		_ = srv.Close()
+	}()
+	log.Info("profiles on", "addr", "http://"+addr+"/debug/pprof/")
+	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Warn("profile server", "err", err)
+	}
 }

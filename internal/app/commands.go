@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ntmflow/ntmflow/internal/config"
+	"github.com/ntmflow/ntmflow/internal/gendata"
 	"github.com/ntmflow/ntmflow/internal/units"
 )
 
@@ -139,4 +140,42 @@ func ImportEmbeddedUnits(ctx context.Context, s *Services, out io.Writer) error 
 		return err
 	}
 	return importAndReport(ctx, s, rows, units.EmbeddedValidFrom, out)
+}
+
+// GenData fills the configured database with generated national-scale data.
+func GenData(ctx context.Context, cfg config.Config, opt gendata.Options, out io.Writer) error {
+	return withServices(ctx, cfg, func(s *Services) error {
+		st, err := gendata.Generate(ctx, gendata.Services{Store: s.Store, Units: s.Units, Criteria: s.Criteria, RebuildCounts: s.Campaigns.RebuildCounts}, opt, out)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "generated %d users (%d grants), %d campaigns (%d targets), %d nominations, %d history rows, %d recognitions in %s; password of every user: %s\n",
+			st.Users, st.Grants, st.Campaigns, st.Targets, st.Nominations, st.History, st.Recognitions, st.Elapsed.Round(time.Second), gendata.Password)
+		return nil
+	})
+}
+
+// ReportNational prints every province's recognitions and pipeline for a year.
+func ReportNational(ctx context.Context, cfg config.Config, year int, out io.Writer) error {
+	return withServices(ctx, cfg, func(s *Services) error {
+		started := time.Now()
+		rows, err := s.Campaigns.NationalSummary(ctx, year)
+		if err != nil {
+			return err
+		}
+		names := map[string]string{}
+		provinces, err := s.Units.Children(ctx, "")
+		if err != nil {
+			return err
+		}
+		for _, p := range provinces {
+			names[p.Code] = p.Name
+		}
+		fmt.Fprintf(out, "%-4s %-32s %-24s %10s %11s\n", "code", "province", "type", "recognized", "in pipeline")
+		for _, r := range rows {
+			fmt.Fprintf(out, "%-4s %-32s %-24s %10d %11d\n", r.ProvinceCode, names[r.ProvinceCode], r.Type, r.Recognized, r.InPipeline)
+		}
+		fmt.Fprintf(out, "%d rows in %s\n", len(rows), time.Since(started).Round(time.Millisecond))
+		return nil
+	})
 }

@@ -276,6 +276,50 @@ func (s Scope) SQL(column string) (string, []any) {
 	return "(" + strings.Join(parts, " OR ") + ")", args
 }
 
+// UnitColumns names, for a table that stores the codes of its province, district and
+// commune, the column holding each level's code.
+type UnitColumns struct{ Province, District, Commune string }
+
+// UnitCodeColumns is the usual naming (nominations, recognitions).
+var UnitCodeColumns = UnitColumns{Province: "province_code", District: "district_code", Commune: "commune_code"}
+
+// CodeSQL is SQL for tables that store the unit codes of every level: each root becomes an
+// equality on its level's column (province_code = '20'), which an index on (column, id)
+// serves directly. It selects the same rows as SQL on the path column.
+func (s Scope) CodeSQL(cols UnitColumns) (string, []any) {
+	if len(s) == 0 {
+		return "(1 = 0)", nil
+	}
+	byCol := map[string][]string{}
+	var order []string
+	for _, root := range s {
+		codes := units.SplitPath(root)
+		col := cols.Province
+		switch len(codes) {
+		case 2:
+			col = cols.District
+		case 3:
+			col = cols.Commune
+		}
+		if _, ok := byCol[col]; !ok {
+			order = append(order, col)
+		}
+		byCol[col] = append(byCol[col], codes[len(codes)-1])
+	}
+	parts := make([]string, 0, len(order))
+	args := make([]any, 0, len(order))
+	for _, col := range order {
+		if len(byCol[col]) == 1 {
+			parts = append(parts, col+" = ?")
+			args = append(args, byCol[col][0])
+		} else {
+			parts = append(parts, col+" IN ?")
+			args = append(args, byCol[col])
+		}
+	}
+	return "(" + strings.Join(parts, " OR ") + ")", args
+}
+
 // Empty reports whether the scope allows nothing.
 func (s Scope) Empty() bool { return len(s) == 0 }
 

@@ -74,3 +74,39 @@ func TestScopedQueryEqualsCan(t *testing.T) {
 		}
 	}
 }
+
+// TestCodeSQLSelectsTheSameAsPathSQL: the code-column filter used on nominations and
+// recognitions selects exactly the units the path filter selects, for every fixture user.
+func TestCodeSQLSelectsTheSameAsPathSQL(t *testing.T) {
+	ctx := context.Background()
+	st := testkit.NewDB(t)
+	us := units.NewService(st)
+	testkit.ImportUnits(t, us, "20", "01")
+	az, err := authz.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A view with the code of every level per commune, like the nominations table.
+	q := `SELECT c.code AS commune_code, COALESCE(d.code, '') AS district_code, p.code AS province_code
+		FROM units c JOIN units d ON d.code = c.parent_code JOIN units p ON p.code = d.parent_code
+		WHERE c.level = 'commune'`
+	for name, grants := range fixtureUsers {
+		p := &authz.Principal{Username: name, Grants: grants}
+		scope := az.Scopes(p, "nomination", "read")
+		codeWhere, codeArgs := scope.CodeSQL(authz.UnitCodeColumns)
+		var byCode []string
+		if err := st.DB(ctx).Raw("SELECT commune_code FROM ("+q+") AS x WHERE "+codeWhere+" ORDER BY commune_code", codeArgs...).Scan(&byCode).Error; err != nil {
+			t.Fatal(err)
+		}
+		var byPath []string
+		if !scope.Empty() {
+			where, args := scope.SQL("path")
+			if err := st.DB(ctx).Raw("SELECT code FROM units WHERE level = 'commune' AND "+where+" ORDER BY code", args...).Scan(&byPath).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if fmt.Sprint(byCode) != fmt.Sprint(byPath) {
+			t.Errorf("%s: code filter selects %d communes, path filter %d", name, len(byCode), len(byPath))
+		}
+	}
+}

@@ -23,6 +23,7 @@ type Config struct {
 	Secret      string     // NTMFLOW_SECRET; generated into the data dir when empty
 	LogLevel    slog.Level // NTMFLOW_LOG_LEVEL
 	PublicURL   string     // NTMFLOW_PUBLIC_URL: base URL printed on certificates; "" uses the request's host
+	PprofAddr   string     // NTMFLOW_PPROF_ADDR: loopback address for Go profiles (off when empty)
 }
 
 // Error names the offending variable so start-up can stop with one clear line.
@@ -41,6 +42,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		DataDir:     orDefault(getenv("NTMFLOW_DATA_DIR"), "./data"),
 		Secret:      getenv("NTMFLOW_SECRET"),
 		PublicURL:   strings.TrimRight(strings.TrimSpace(getenv("NTMFLOW_PUBLIC_URL")), "/"),
+		PprofAddr:   strings.TrimSpace(getenv("NTMFLOW_PPROF_ADDR")),
 	}
 	level, err := parseLevel(getenv("NTMFLOW_LOG_LEVEL"))
 	if err != nil {
@@ -66,6 +68,12 @@ func (c Config) Validate() error {
 	if c.PublicURL != "" {
 		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return &Error{"NTMFLOW_PUBLIC_URL", "must be an http:// or https:// URL such as https://ntm.langson.gov.vn"}
+		}
+	}
+	if c.PprofAddr != "" {
+		host, _, err := net.SplitHostPort(c.PprofAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			return &Error{"NTMFLOW_PPROF_ADDR", "must be a loopback host:port such as 127.0.0.1:6060 (profiles are not for the public)"}
 		}
 	}
 	if strings.TrimSpace(c.DataDir) == "" {

@@ -97,3 +97,15 @@ func TestCheckValue(t *testing.T) {
 		t.Error("score checks")
 	}
 }
+
+func BenchmarkEvaluate(b *testing.B) {
+	set := criteria.DemoSets("20")[0]
+	values := map[string]any{"G1.1": 350.0, "G1.2": true, "G2.1": true, "G2.2": true, "G3.1": true, "G3.2": 80.0,
+		"G4.1": 85.0, "G4.2": true, "G5.1": 6.0, "G5.2": 4.0}
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := criteria.Evaluate(set, values); !r.Passes {
+			b.Fatal("does not pass")
+		}
+	}
+}

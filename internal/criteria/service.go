@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -54,6 +55,8 @@ type Service struct {
 	st    *store.Store
 	authz *authz.Authorizer
 	units *units.Service
+	// byID caches sets by id: a published set never changes, so it never goes stale.
+	byID sync.Map
 }
 
 // NewService returns the criteria service.
@@ -61,8 +64,12 @@ func NewService(st *store.Store, az *authz.Authorizer, u *units.Service) *Servic
 	return &Service{st: st, authz: az, units: u}
 }
 
-// Get returns a set by id (any province; callers check visibility with Visible).
+// Get returns a set by id (any province; callers check visibility with GetVisible). The
+// set is shared: callers must not modify it.
 func (s *Service) Get(ctx context.Context, id int64) (*Set, error) {
+	if set, ok := s.byID.Load(id); ok {
+		return set.(*Set), nil
+	}
 	var r setRow
 	err := s.st.DB(ctx).Where("id = ?", id).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -71,7 +78,12 @@ func (s *Service) Get(ctx context.Context, id int64) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	return r.toSet()
+	set, err := r.toSet()
+	if err != nil {
+		return nil, err
+	}
+	s.byID.Store(id, set)
+	return set, nil
 }
 
 // provincesOf lists the provinces where the principal holds any role: criteria sets are

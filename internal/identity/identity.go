@@ -86,6 +86,7 @@ type Service struct {
 	byUser *Throttle
 	byAddr *Throttle
 	now    func() time.Time
+	cache  *authCache
 }
 
 // NewService builds the identity service.
@@ -101,6 +102,7 @@ func NewService(st *store.Store, u *units.Service, az *authz.Authorizer, cfg Con
 		byUser: NewThrottle(5, 15*time.Minute),
 		byAddr: NewThrottle(20, 15*time.Minute),
 		now:    func() time.Time { return time.Now().UTC() },
+		cache:  newAuthCache(),
 	}
 }
 
@@ -254,6 +256,7 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (Account, error) {
 func validLocale(l string) bool { return l == "vi" || l == "en" }
 
 func (s *Service) insertGrants(ctx context.Context, userID int64, grants []authz.Grant) error {
+	s.cache.clear()
 	now := s.now()
 	for _, g := range grants {
 		row := grantRow{UserID: userID, Role: string(g.Role), UnitCode: g.UnitCode, UnitPath: g.UnitPath, CreatedAt: now}
@@ -352,6 +355,7 @@ func (s *Service) RevokeRole(ctx context.Context, username string, role RoleAt) 
 		if err != nil {
 			return err
 		}
+		s.cache.clear()
 		res := s.st.DB(ctx).Where("user_id = ? AND role = ? AND unit_code = ?", u.ID, role.Role, role.UnitCode).Delete(&grantRow{})
 		if res.Error != nil {
 			return res.Error
@@ -379,6 +383,7 @@ func (s *Service) DisableUser(ctx context.Context, userID int64) error {
 }
 
 func (s *Service) endSessions(ctx context.Context, userID int64) error {
+	s.cache.clear()
 	return s.st.DB(ctx).Where("user_id = ?", userID).Delete(&sessionRow{}).Error
 }
 
@@ -387,6 +392,7 @@ func (s *Service) SetLocale(ctx context.Context, userID int64, locale string) er
 	if !validLocale(locale) {
 		return apperr.Invalid("locale", "must be vi or en")
 	}
+	s.cache.clear()
 	return s.st.DB(ctx).Model(&User{}).Where("id = ?", userID).
 		Updates(map[string]any{"locale": locale, "updated_at": s.now()}).Error
 }
@@ -522,6 +528,10 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Authenticated
 		return Authenticated{}, apperr.ErrUnauthenticated
 	}
 	hash := HashToken(token)
+	now := s.now()
+	if auth, ok := s.cache.get(hash, now); ok {
+		return auth, nil
+	}
 	var row struct {
 		SessionID  int64
 		UserID     int64
@@ -545,14 +555,15 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Authenticated
 	if err != nil {
 		return Authenticated{}, err
 	}
-	now := s.now()
 	if row.Disabled || now.After(row.ExpiresAt) || now.Sub(row.LastSeenAt) > s.cfg.IdleTimeout {
 		_ = s.st.DB(ctx).Where("id = ?", row.SessionID).Delete(&sessionRow{}).Error
 		return Authenticated{}, apperr.ErrUnauthenticated
 	}
 	// Refresh the idle clock at most once a minute: one write per minute per session,
 	// not one per request.
+	touched := row.LastSeenAt
 	if now.Sub(row.LastSeenAt) > time.Minute {
+		touched = now
 		if err := s.st.DB(ctx).Model(&sessionRow{}).Where("id = ?", row.SessionID).Update("last_seen_at", now).Error; err != nil {
 			return Authenticated{}, err
 		}
@@ -561,14 +572,17 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Authenticated
 	if err != nil {
 		return Authenticated{}, err
 	}
-	return Authenticated{
+	auth := Authenticated{
 		Principal: &authz.Principal{UserID: row.UserID, Username: row.Username, FullName: row.FullName, Locale: row.Locale, Grants: grants},
 		TokenHash: hash, IsDemo: row.IsDemo, LastSeen: row.PrevSeenAt,
-	}, nil
+	}
+	s.cache.put(hash, cachedAuth{auth: auth, until: now.Add(authCacheTTL), expiresAt: row.ExpiresAt, touched: touched})
+	return auth, nil
 }
 
 // Logout ends the session with token hash. Ending an already-ended session is fine.
 func (s *Service) Logout(ctx context.Context, tokenHash string) error {
+	s.cache.drop(tokenHash)
 	return s.st.DB(ctx).Where("token_hash = ?", tokenHash).Delete(&sessionRow{}).Error
 }
 
@@ -709,6 +723,7 @@ func (s *Service) AdminReplaceRoles(ctx context.Context, p *authz.Principal, id 
 			return err
 		}
 		where, args := scope.SQL("unit_path")
+		s.cache.clear()
 		if err := s.st.DB(ctx).Where("user_id = ?", id).Where(where, args...).Delete(&grantRow{}).Error; err != nil {
 			return err
 		}

@@ -39,6 +39,8 @@ type row struct {
 	CampaignID     *int64
 	CriteriaSetID  int64
 	Title          string
+	OwnerName      string
+	Village        string
 	SearchText     string
 	Subject        string
 	Assessment     string
@@ -117,24 +119,26 @@ type View struct {
 	UnitPath       string           `json:"-"`
 }
 
-// Summary is a list item: what a list shows, without the full dossier.
+// Summary is a list item: what a list shows, without the full dossier (GET the
+// nomination for that).
 type Summary struct {
-	ID            int64           `json:"id"`
-	Type          string          `json:"type"`
-	Status        Status          `json:"status"`
-	Version       int             `json:"version"`
-	CommuneCode   string          `json:"commune_code"`
-	DistrictCode  string          `json:"district_code"`
-	ProvinceCode  string          `json:"province_code"`
-	CampaignID    *int64          `json:"campaign_id"`
-	Title         string          `json:"title"`
-	Subject       json.RawMessage `json:"subject"`
-	SelfScore     float64         `json:"self_score"`
-	SelfPasses    bool            `json:"self_passes"`
-	CreatedAt     time.Time       `json:"created_at"`
-	UpdatedAt     time.Time       `json:"updated_at"`
-	SubmittedAt   *time.Time      `json:"submitted_at"`
-	RecognitionID *int64          `json:"recognition_id"`
+	ID            int64      `json:"id"`
+	Type          string     `json:"type"`
+	Status        Status     `json:"status"`
+	Version       int        `json:"version"`
+	CommuneCode   string     `json:"commune_code"`
+	DistrictCode  string     `json:"district_code"`
+	ProvinceCode  string     `json:"province_code"`
+	CampaignID    *int64     `json:"campaign_id"`
+	Title         string     `json:"title"`
+	OwnerName     string     `json:"owner_name"`
+	Village       string     `json:"village"`
+	SelfScore     float64    `json:"self_score"`
+	SelfPasses    bool       `json:"self_passes"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+	SubmittedAt   *time.Time `json:"submitted_at"`
+	RecognitionID *int64     `json:"recognition_id"`
 }
 
 // Service runs the nomination workflow.
@@ -237,7 +241,10 @@ func (s *Service) Create(ctx context.Context, p *authz.Principal, in Input, idem
 		if err != nil {
 			return err
 		}
-		return s.st.DB(ctx).Create(&r).Error
+		if err := s.st.DB(ctx).Create(&r).Error; err != nil {
+			return err
+		}
+		return s.bumpCounts(ctx, &r, countDelta{Draft, 1})
 	})
 	if err != nil {
 		if idemKey != "" && store.IsUniqueViolation(err) { // a concurrent repeat won the race
@@ -295,7 +302,8 @@ func (s *Service) applyInput(ctx context.Context, r *row, set *criteria.Set, in 
 		return err
 	}
 	subj := decodeSubject(criteria.Type(r.Type), r.Subject)
-	r.SearchText = textfold.Fold(strings.Join([]string{r.Title, subj.OwnerName(), subj.Village()}, " "))
+	r.OwnerName, r.Village = subj.OwnerName(), subj.Village()
+	r.SearchText = textfold.Fold(strings.Join([]string{r.Title, r.OwnerName, r.Village}, " "))
 	return nil
 }
 
@@ -360,7 +368,7 @@ func (s *Service) loadForRead(ctx context.Context, p *authz.Principal, id int64)
 	if scope.Empty() {
 		return nil, apperr.ErrNotFound
 	}
-	where, args := scope.SQL("unit_path")
+	where, args := scope.CodeSQL(authz.UnitCodeColumns)
 	var r row
 	err := s.st.DB(ctx).Where("id = ?", id).Where(where, args...).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -432,15 +440,24 @@ func (s *Service) Update(ctx context.Context, p *authz.Principal, id int64, ifMa
 		if err != nil {
 			return err
 		}
+		before := *r
 		if err := s.applyInput(ctx, r, set, in, apperr.NewValidation()); err != nil {
 			return err
+		}
+		if !sameCampaign(before.CampaignID, r.CampaignID) {
+			if err := s.bumpCounts(ctx, &before, countDelta{before.Status, -1}); err != nil {
+				return err
+			}
+			if err := s.bumpCounts(ctx, r, countDelta{r.Status, 1}); err != nil {
+				return err
+			}
 		}
 		r.DossierSHA256, err = s.dossierHash(ctx, r)
 		if err != nil {
 			return err
 		}
 		if err := s.saveVersioned(ctx, r, ifMatch, map[string]any{
-			"title": r.Title, "search_text": r.SearchText, "subject": r.Subject, "assessment": r.Assessment,
+			"title": r.Title, "owner_name": r.OwnerName, "village": r.Village, "search_text": r.SearchText, "subject": r.Subject, "assessment": r.Assessment,
 			"self_score": r.SelfScore, "self_passes": r.SelfPasses, "campaign_id": r.CampaignID, "dossier_sha256": r.DossierSHA256,
 		}); err != nil {
 			return err
@@ -449,6 +466,10 @@ func (s *Service) Update(ctx context.Context, p *authz.Principal, id int64, ifMa
 		return err
 	})
 	return out, err
+}
+
+func sameCampaign(a, b *int64) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
 }
 
 // checkAction applies the workflow table and the optimistic version check, in the order
@@ -555,37 +576,53 @@ func (s *Service) List(ctx context.Context, p *authz.Principal, f Filter) (Page,
 	if scope.Empty() {
 		return page, nil
 	}
-	where, args := scope.SQL("unit_path")
-	q := s.st.DB(ctx).Model(&row{}).Where(where, args...).
-		Select("id, type, status, version, commune_code, district_code, province_code, campaign_id, title, subject, self_score, self_passes, created_at, updated_at, submitted_at, recognition_id")
+	// Hand-written SQL and a plain Scan: the hot list path skips gorm's reflection.
+	where, args := scope.CodeSQL(authz.UnitCodeColumns)
+	conds := []string{where}
 	if len(f.Statuses) > 0 {
-		q = q.Where("status IN ?", f.Statuses)
+		conds = append(conds, "status IN ?")
+		args = append(args, f.Statuses)
 	}
 	if f.Type != "" {
-		q = q.Where("type = ?", f.Type)
+		conds = append(conds, "type = ?")
+		args = append(args, f.Type)
 	}
 	if f.CampaignID != 0 {
-		q = q.Where("campaign_id = ?", f.CampaignID)
+		conds = append(conds, "campaign_id = ?")
+		args = append(args, f.CampaignID)
 	}
 	if term := textfold.Fold(f.Query); term != "" {
-		q = q.Where("search_text LIKE ?", "%"+escapeLike(term)+"%")
+		conds = append(conds, "search_text LIKE ?")
+		args = append(args, "%"+escapeLike(term)+"%")
 	}
 	if after > 0 {
-		q = q.Where("id < ?", after)
+		conds = append(conds, "id < ?")
+		args = append(args, after)
 	}
-	var rows []row
-	if err := q.Order("id DESC").Limit(f.Limit + 1).Find(&rows).Error; err != nil {
+	// LIMIT is written in, not bound: with a bound LIMIT PostgreSQL's generic plan may
+	// stop using the (scope column, id) index.
+	rows, err := s.st.DB(ctx).Raw(`SELECT id, type, status, version, commune_code, district_code, province_code, campaign_id,
+		title, owner_name, village, self_score, self_passes, created_at, updated_at, submitted_at, recognition_id
+		FROM nominations WHERE `+strings.Join(conds, " AND ")+` ORDER BY id DESC LIMIT `+strconv.Itoa(f.Limit+1), args...).Rows()
+	if err != nil {
 		return Page{}, err
 	}
-	if len(rows) > f.Limit {
-		rows = rows[:f.Limit]
-		page.NextCursor = encodeCursor(rows[len(rows)-1].ID)
+	defer rows.Close()
+	for rows.Next() {
+		var it Summary
+		if err := rows.Scan(&it.ID, &it.Type, &it.Status, &it.Version, &it.CommuneCode, &it.DistrictCode, &it.ProvinceCode,
+			&it.CampaignID, &it.Title, &it.OwnerName, &it.Village, &it.SelfScore, &it.SelfPasses, &it.CreatedAt, &it.UpdatedAt,
+			&it.SubmittedAt, &it.RecognitionID); err != nil {
+			return Page{}, err
+		}
+		page.Items = append(page.Items, it)
 	}
-	for _, r := range rows {
-		page.Items = append(page.Items, Summary{ID: r.ID, Type: r.Type, Status: r.Status, Version: r.Version,
-			CommuneCode: r.CommuneCode, DistrictCode: r.DistrictCode, ProvinceCode: r.ProvinceCode, CampaignID: r.CampaignID,
-			Title: r.Title, Subject: json.RawMessage(r.Subject), SelfScore: r.SelfScore, SelfPasses: r.SelfPasses,
-			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SubmittedAt: r.SubmittedAt, RecognitionID: r.RecognitionID})
+	if err := rows.Err(); err != nil {
+		return Page{}, err
+	}
+	if len(page.Items) > f.Limit {
+		page.Items = page.Items[:f.Limit]
+		page.NextCursor = encodeCursor(page.Items[len(page.Items)-1].ID)
 	}
 	return page, nil
 }

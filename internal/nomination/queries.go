@@ -14,7 +14,7 @@ func (s *Service) CountByStatus(ctx context.Context, p *authz.Principal) (map[St
 	if scope.Empty() {
 		return out, nil
 	}
-	where, args := scope.SQL("unit_path")
+	where, args := scope.CodeSQL(authz.UnitCodeColumns)
 	var rows []struct {
 		Status Status
 		N      int
@@ -45,7 +45,7 @@ func (s *Service) Inbox(ctx context.Context, p *authz.Principal, since time.Time
 	if scope.Empty() {
 		return nil, nil
 	}
-	where, args := scope.SQL("n.unit_path")
+	where, args := scope.CodeSQL(authz.UnitColumns{Province: "n.province_code", District: "n.district_code", Commune: "n.commune_code"})
 	var out []InboxItem
 	err := s.st.DB(ctx).Table("nomination_history AS h").
 		Select("h.nomination_id, n.title, h.at, h.actor, h.action, h.to_status, h.comment").

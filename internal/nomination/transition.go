@@ -67,18 +67,21 @@ func (s *Service) Transition(ctx context.Context, p *authz.Principal, id int64, 
 		return View{}, apperr.Invalid("action", "must be one of submit, withdraw, start_review, return, reject, endorse, send_back, approve, revoke")
 	}
 	in.Comment = strings.TrimSpace(in.Comment)
-	var out View
+	var (
+		out View
+		r   *row
+		set *criteria.Set
+	)
 	err := s.st.WithTx(ctx, func(ctx context.Context) error {
-		r, err := s.loadForRead(ctx, p, id)
-		if err != nil {
+		var err error
+		if r, err = s.loadForRead(ctx, p, id); err != nil {
 			return err
 		}
 		rule, err := s.checkAction(p, r, in.Action, ifMatch)
 		if err != nil {
 			return err
 		}
-		set, err := s.criteria.Get(ctx, r.CriteriaSetID)
-		if err != nil {
+		if set, err = s.criteria.Get(ctx, r.CriteriaSetID); err != nil {
 			return err
 		}
 		if err := s.checkGuards(ctx, r, set, rule, in); err != nil {
@@ -86,6 +89,7 @@ func (s *Service) Transition(ctx context.Context, p *authz.Principal, id int64, 
 		}
 		from := r.Status
 		fields := map[string]any{"status": rule.To}
+		recYear, recDelta := 0, 0
 		r.Status = rule.To
 		var details any
 		switch in.Action {
@@ -102,24 +106,47 @@ func (s *Service) Transition(ctx context.Context, p *authz.Principal, id int64, 
 			fields["recognition_id"] = rec.ID
 			r.RecognitionID = &rec.ID
 			details = map[string]any{"decision": in.Decision, "recognition_id": rec.ID, "valid_until": rec.ValidUntil.Format(time.DateOnly)}
+			recDelta = 1
 		case "revoke":
-			if err := s.recognitions.RevokeForNomination(ctx, r.ID, in.Comment); err != nil {
+			decided, err := s.recognitions.RevokeForNomination(ctx, r.ID, in.Comment)
+			if err != nil {
 				return err
 			}
+			recYear, recDelta = decided.Year(), -1
 		}
-		if r.DossierSHA256, err = s.dossierHash(ctx, r); err != nil {
-			return err
+		// Only submit changes the dossier (it clears the review); every other transition
+		// keeps the stored hash, which saves re-reading the attachments.
+		if in.Action == "submit" {
+			if r.DossierSHA256, err = s.dossierHash(ctx, r); err != nil {
+				return err
+			}
+			fields["dossier_sha256"] = r.DossierSHA256
 		}
-		fields["dossier_sha256"] = r.DossierSHA256
 		if err := s.saveVersioned(ctx, r, ifMatch, fields); err != nil {
 			return err
 		}
 		if err := s.writeHistory(ctx, p, r, in.Action, &from, in.Comment, details); err != nil {
 			return err
 		}
-		out, err = s.view(ctx, r, set)
-		return err
+		// Counters last, after the version-checked update: a stale request fails before it
+		// takes any counter lock, and counter rows stay locked only until the commit.
+		if err := s.bumpCounts(ctx, r, countDelta{from, -1}, countDelta{r.Status, 1}); err != nil {
+			return err
+		}
+		if recDelta != 0 {
+			if in.Action == "approve" {
+				date, _ := time.Parse(time.DateOnly, in.Decision.Date)
+				recYear = date.Year()
+			}
+			return s.bumpRecognized(ctx, r, recYear, recDelta)
+		}
+		return nil
 	})
+	if err != nil {
+		return View{}, err
+	}
+	// The answer is built after the commit: no locks are held while it is encoded.
+	out, err = s.view(ctx, r, set)
 	if err == nil {
 		s.transitions.WithLabelValues(in.Action, string(out.Status)).Inc()
 	}

@@ -111,18 +111,19 @@ func (s *Service) Issue(ctx context.Context, r *Recognition) error {
 }
 
 // RevokeForNomination marks the nomination's recognition revoked (inside the caller's
-// transaction).
-func (s *Service) RevokeForNomination(ctx context.Context, nominationID int64, reason string) error {
-	now := s.now()
-	res := s.st.DB(ctx).Model(&Recognition{}).Where("nomination_id = ? AND revoked_at IS NULL", nominationID).
-		Updates(map[string]any{"revoked_at": now, "revoke_reason": reason})
-	if res.Error != nil {
-		return res.Error
+// transaction) and returns its decision date.
+func (s *Service) RevokeForNomination(ctx context.Context, nominationID int64, reason string) (time.Time, error) {
+	var r Recognition
+	err := s.st.DB(ctx).Where("nomination_id = ? AND revoked_at IS NULL", nominationID).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return time.Time{}, fmt.Errorf("%w: no active recognition for nomination %d", apperr.ErrConflict, nominationID)
 	}
-	if res.RowsAffected != 1 {
-		return fmt.Errorf("%w: no active recognition for nomination %d", apperr.ErrConflict, nominationID)
+	if err != nil {
+		return time.Time{}, err
 	}
-	return nil
+	err = s.st.DB(ctx).Model(&Recognition{}).Where("id = ?", r.ID).
+		Updates(map[string]any{"revoked_at": s.now(), "revoke_reason": reason}).Error
+	return r.DecisionDate, err
 }
 
 // Filter narrows a recognition list.
@@ -139,7 +140,7 @@ func (s *Service) Get(ctx context.Context, p *authz.Principal, id int64) (Recogn
 	if scope.Empty() {
 		return Recognition{}, apperr.ErrNotFound
 	}
-	where, args := scope.SQL("unit_path")
+	where, args := scope.CodeSQL(authz.UnitCodeColumns)
 	var r Recognition
 	err := s.st.DB(ctx).Where("id = ?", id).Where(where, args...).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -171,7 +172,7 @@ func (s *Service) List(ctx context.Context, p *authz.Principal, unitsSvc *units.
 	if scope.Empty() {
 		return []Recognition{}, nil
 	}
-	where, args := scope.SQL("unit_path")
+	where, args := scope.CodeSQL(authz.UnitCodeColumns)
 	q := s.st.DB(ctx).Where(where, args...)
 	q, err := s.applyFilter(q, f)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -158,6 +159,65 @@ func TestProgressEdgeCases(t *testing.T) {
 	w.act("tinh", endorsed, "approve", map[string]any{"decision": dec("6/QĐ", "2022-12-30")}, 200)
 	if r := w.progress("tinh", camp, "year=2022")["183/model_garden"]; r.Recognized != 2 || state(r) != "met" {
 		t.Errorf("after one more approval: %+v (state %s)", r, state(r))
+	}
+	// Moving a returned nomination to another campaign moves its count too.
+	moved := w.drive("xa.haiyen", "caoloc", w.createWith("xa.haiyen", in("06220", camp)), "returned", nil)
+	res = w.do("xa.haiyen", "PATCH", fmt.Sprintf("/api/v1/nominations/%d", moved.ID), map[string]any{"campaign_id": other}, ifMatch(moved.Version)...)
+	if res.Status != 200 {
+		t.Fatalf("move campaign: %d %s", res.Status, res.Body)
+	}
+	if r := w.progress("tinh", camp, "year=2022")["183/model_garden"]; r.InPipeline != 2 {
+		t.Errorf("pipeline after moving one away = %d, want 2", r.InPipeline)
+	}
+	// The counters kept with every transition equal a fresh count.
+	if drift, err := w.a.Campaigns.CountsDrift(t.Context()); err != nil || drift != 0 {
+		t.Fatalf("progress counters drift by %d rows (%v)", drift, err)
+	}
+}
+
+// TestCountersUnderConcurrentOppositeMoves: nominations of one commune moving both ways
+// at once (endorse and send back) never deadlock on the counters and keep them exact.
+func TestCountersUnderConcurrentOppositeMoves(t *testing.T) {
+	t.Parallel()
+	w := newWF(t)
+	camp := w.newCampaign("Phong trào đồng thời")
+	var noms []nom
+	for i := range 8 {
+		b := gardenBody("06220")
+		b["campaign_id"] = camp
+		n := w.drive("xa.haiyen", "caoloc", w.createWith("xa.haiyen", b), "endorsed", nil)
+		if i%2 == 0 {
+			n = w.act("tinh", n, "send_back", map[string]any{"comment": "Xem lại"}, 200)
+		}
+		noms = append(noms, n)
+	}
+	w.token("tinh")
+	w.token("caoloc")
+	var wg sync.WaitGroup
+	for _, n := range noms {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 4 {
+				user, action, body := "tinh", "send_back", map[string]any{"action": "send_back", "comment": "Xem lại"}
+				if n.Status == "under_review" {
+					user, action, body = "caoloc", "endorse", map[string]any{"action": "endorse"}
+				}
+				res := w.a.Do(t, "POST", fmt.Sprintf("/api/v1/nominations/%d/transitions", n.ID), w.tokens[user], body, ifMatch(n.Version)...)
+				if res.Status != 200 {
+					t.Errorf("%s %d: %d %s", action, n.ID, res.Status, res.Body)
+					return
+				}
+				res.JSON(t, &n)
+			}
+		}()
+	}
+	wg.Wait()
+	if drift, err := w.a.Campaigns.CountsDrift(t.Context()); err != nil || drift != 0 {
+		t.Fatalf("progress counters drift by %d rows (%v)", drift, err)
+	}
+	if r := w.progress("tinh", camp, "year=2022")["183/model_garden"]; r.InPipeline != 8 {
+		t.Errorf("pipeline = %d, want 8", r.InPipeline)
 	}
 }
 
@@ -378,5 +438,21 @@ func TestDashboardPage(t *testing.T) {
 	w.do("tinh", "GET", fmt.Sprintf("/api/v1/campaigns/%d", camp), nil).JSON(t, &c)
 	if len(c.Targets) != 1+22 {
 		t.Fatalf("targets after the shortcut = %d, want 1 (2022) + 2 × 11 (2023)", len(c.Targets))
+	}
+}
+
+// TestOnlyLargeResponsesAreCompressed: the campaign dashboard (over 16 KB) is gzipped for
+// browsers that accept it; a small JSON answer is not.
+func TestOnlyLargeResponsesAreCompressed(t *testing.T) {
+	t.Parallel()
+	w := newWF(t)
+	camp := w.newCampaign("Phong trào nén")
+	res := w.do("tinh", "GET", fmt.Sprintf("/campaigns/%d?year=2022", camp), nil, "Accept-Encoding", "gzip")
+	if res.Status != 200 || res.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("dashboard: %d, Content-Encoding %q", res.Status, res.Header.Get("Content-Encoding"))
+	}
+	small := w.do("tinh", "GET", "/api/v1/me", nil, "Accept-Encoding", "gzip")
+	if small.Header.Get("Content-Encoding") == "gzip" {
+		t.Fatal("a small answer was gzipped")
 	}
 }

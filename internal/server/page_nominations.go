@@ -26,8 +26,6 @@ type listRow struct {
 	nomination.Summary
 	CommuneName  string
 	DistrictName string
-	OwnerName    string
-	Village      string
 }
 
 func (s *Server) listRows(c echo.Context, items []nomination.Summary) ([]listRow, error) {
@@ -41,13 +39,7 @@ func (s *Server) listRows(c echo.Context, items []nomination.Summary) ([]listRow
 	}
 	rows := make([]listRow, len(items))
 	for i, it := range items {
-		var subj struct {
-			OwnerName string `json:"owner_name"`
-			Village   string `json:"village"`
-		}
-		_ = json.Unmarshal(it.Subject, &subj)
-		rows[i] = listRow{Summary: it, CommuneName: names[it.CommuneCode].Name, DistrictName: names[it.DistrictCode].Name,
-			OwnerName: subj.OwnerName, Village: subj.Village}
+		rows[i] = listRow{Summary: it, CommuneName: names[it.CommuneCode].Name, DistrictName: names[it.DistrictCode].Name}
 	}
 	return rows, nil
 }

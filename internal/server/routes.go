@@ -6,7 +6,7 @@ import "github.com/ntmflow/ntmflow/internal/nomination"
 // Permissions on objects are decided by the domain services with the caller's scope.
 func (s *Server) routes() {
 	e := s.e
-	e.Use(s.requestContext, securityHeaders, s.loadPrincipal)
+	e.Use(s.requestContext, securityHeaders, compressLarge(), s.loadPrincipal)
 	small := limitBody(1 << 20)
 	upload := limitBody(nomination.MaxAttachmentSize + 64<<10) // the file plus multipart framing
 

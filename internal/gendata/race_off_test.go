@@ -1,0 +1,5 @@
+//go:build !race
+
+package gendata_test
+
+const raceEnabled = false
