@@ -30,6 +30,18 @@ func ifMatch(c echo.Context) (int, error) {
 	return v, nil
 }
 
+// versioned reads what every state change on a nomination needs: the id from the path,
+// the If-Match version and the JSON body into in.
+func versioned(c echo.Context, in any) (id int64, version int, err error) {
+	if id, err = pathID(c, "id"); err != nil {
+		return 0, 0, err
+	}
+	if version, err = ifMatch(c); err != nil {
+		return 0, 0, err
+	}
+	return id, version, bindJSON(c, in)
+}
+
 func writeNomination(c echo.Context, status int, v nomination.View) error {
 	c.Response().Header().Set("ETag", `"`+strconv.Itoa(v.Version)+`"`)
 	c.Response().Header().Set("Cache-Control", "private, no-cache")
@@ -88,16 +100,9 @@ type patchRequest struct {
 }
 
 func (s *Server) patchNomination(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	version, err := ifMatch(c)
-	if err != nil {
-		return err
-	}
 	var in patchRequest
-	if err := bindJSON(c, &in); err != nil {
+	id, version, err := versioned(c, &in)
+	if err != nil {
 		return err
 	}
 	v, err := s.nominations.Update(c.Request().Context(), principal(c), id, version, nomination.Input{
@@ -155,16 +160,9 @@ type reviewRequest struct {
 }
 
 func (s *Server) putReview(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	version, err := ifMatch(c)
-	if err != nil {
-		return err
-	}
 	var in reviewRequest
-	if err := bindJSON(c, &in); err != nil {
+	id, version, err := versioned(c, &in)
+	if err != nil {
 		return err
 	}
 	v, err := s.nominations.SaveReview(c.Request().Context(), principal(c), id, version,
@@ -182,16 +180,9 @@ type transitionRequest struct {
 }
 
 func (s *Server) postTransition(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	version, err := ifMatch(c)
-	if err != nil {
-		return err
-	}
 	var in transitionRequest
-	if err := bindJSON(c, &in); err != nil {
+	id, version, err := versioned(c, &in)
+	if err != nil {
 		return err
 	}
 	v, err := s.nominations.Transition(c.Request().Context(), principal(c), id, version,

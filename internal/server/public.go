@@ -103,20 +103,29 @@ func (s *Server) publicRecognitionsAPI(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"items": items, "next_cursor": page.NextCursor})
 }
 
-func (s *Server) publicRecognitionAPI(c echo.Context) error {
+// publicOne loads the recognition named in the path, as the registry shows it.
+func (s *Server) publicOne(c echo.Context) (publicRecognition, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
-		return err
+		return publicRecognition{}, err
 	}
 	r, err := s.recognitions.GetPublic(c.Request().Context(), id)
 	if err != nil {
-		return err
+		return publicRecognition{}, err
 	}
 	items, err := s.publicViews(c, []recognition.Recognition{r})
 	if err != nil {
+		return publicRecognition{}, err
+	}
+	return items[0], nil
+}
+
+func (s *Server) publicRecognitionAPI(c echo.Context) error {
+	one, err := s.publicOne(c)
+	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, items[0])
+	return c.JSON(http.StatusOK, one)
 }
 
 type publicListData struct {
@@ -172,19 +181,11 @@ func (s *Server) publicRecognitionsPage(c echo.Context) error {
 }
 
 func (s *Server) publicRecognitionPage(c echo.Context) error {
-	id, err := pathID(c, "id")
+	one, err := s.publicOne(c)
 	if err != nil {
 		return err
 	}
-	r, err := s.recognitions.GetPublic(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	items, err := s.publicViews(c, []recognition.Recognition{r})
-	if err != nil {
-		return err
-	}
-	return s.render(c, http.StatusOK, "public_recognition", s.page(c, "public", "public.one_title", items[0]))
+	return s.render(c, http.StatusOK, "public_recognition", s.page(c, "public", "public.one_title", one))
 }
 
 // certificate serves the printable certificate of a recognition in the caller's scope.
