@@ -93,9 +93,6 @@ func (c Config) UsesPostgres() bool {
 // SQLitePath is the embedded database file inside the data directory.
 func (c Config) SQLitePath() string { return filepath.Join(c.DataDir, "ntmflow.db") }
 
-// AttachmentDir is where uploaded evidence is stored.
-func (c Config) AttachmentDir() string { return filepath.Join(c.DataDir, "attachments") }
-
 // EnsureSecret fills Secret from the data directory, creating a random one on first use,
 // so cookies survive restarts without the operator having to set anything.
 func (c *Config) EnsureSecret() error {

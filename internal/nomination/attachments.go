@@ -134,6 +134,10 @@ func (s *Service) Attachments(ctx context.Context, p *authz.Principal, id int64)
 	if _, err := s.loadForRead(ctx, p, id); err != nil {
 		return nil, err
 	}
+	return s.attachmentsOf(ctx, id)
+}
+
+func (s *Service) attachmentsOf(ctx context.Context, id int64) ([]Attachment, error) {
 	var out []Attachment
 	err := s.st.DB(ctx).Where("nomination_id = ?", id).Order("id").Find(&out).Error
 	return out, err

@@ -386,6 +386,35 @@ func (s *Service) Get(ctx context.Context, p *authz.Principal, id int64) (View, 
 	return s.viewOf(ctx, r)
 }
 
+// Full is a nomination with its set, evidence and history: what the detail page shows,
+// read after one scope check instead of one per part.
+type Full struct {
+	View        View
+	Set         *criteria.Set
+	Attachments []Attachment
+	History     []HistoryEntry
+}
+
+// GetFull returns the nomination with everything shown beside it.
+func (s *Service) GetFull(ctx context.Context, p *authz.Principal, id int64) (Full, error) {
+	r, err := s.loadForRead(ctx, p, id)
+	if err != nil {
+		return Full{}, err
+	}
+	var f Full
+	if f.Set, err = s.criteria.Get(ctx, r.CriteriaSetID); err != nil {
+		return Full{}, err
+	}
+	if f.View, err = s.view(ctx, r, f.Set); err != nil {
+		return Full{}, err
+	}
+	if f.Attachments, err = s.attachmentsOf(ctx, id); err != nil {
+		return Full{}, err
+	}
+	f.History, err = s.historyOf(ctx, id)
+	return f, err
+}
+
 func (s *Service) viewOf(ctx context.Context, r *row) (View, error) {
 	set, err := s.criteria.Get(ctx, r.CriteriaSetID)
 	if err != nil {

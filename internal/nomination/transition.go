@@ -252,6 +252,10 @@ func (s *Service) History(ctx context.Context, p *authz.Principal, id int64) ([]
 	if _, err := s.loadForRead(ctx, p, id); err != nil {
 		return nil, err
 	}
+	return s.historyOf(ctx, id)
+}
+
+func (s *Service) historyOf(ctx context.Context, id int64) ([]HistoryEntry, error) {
 	var rows []historyRow
 	if err := s.st.DB(ctx).Where("nomination_id = ?", id).Order("id").Find(&rows).Error; err != nil {
 		return nil, err

@@ -274,11 +274,7 @@ func (s *Server) listAttachments(c echo.Context) error {
 // downloadAttachment serves the bytes under the original name. Images may be shown
 // inline (?inline=1, thumbnails); everything else is a download.
 func (s *Server) downloadAttachment(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	aid, err := pathID(c, "aid")
+	id, aid, err := attachmentIDs(c)
 	if err != nil {
 		return err
 	}
@@ -306,16 +302,27 @@ func (s *Server) downloadAttachment(c echo.Context) error {
 }
 
 func (s *Server) deleteAttachment(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	aid, err := pathID(c, "aid")
-	if err != nil {
-		return err
-	}
-	if err := s.nominations.DeleteAttachment(c.Request().Context(), principal(c), id, aid); err != nil {
+	if _, err := s.removeAttachment(c); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// attachmentIDs reads the nomination and attachment ids of …/attachments/:aid.
+func attachmentIDs(c echo.Context) (id, aid int64, err error) {
+	if id, err = pathID(c, "id"); err != nil {
+		return 0, 0, err
+	}
+	aid, err = pathID(c, "aid")
+	return id, aid, err
+}
+
+// removeAttachment deletes the attachment named in the path (API and page alike) and
+// returns the nomination id.
+func (s *Server) removeAttachment(c echo.Context) (int64, error) {
+	id, aid, err := attachmentIDs(c)
+	if err != nil {
+		return 0, err
+	}
+	return id, s.nominations.DeleteAttachment(c.Request().Context(), principal(c), id, aid)
 }

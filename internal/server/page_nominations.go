@@ -203,8 +203,7 @@ func (s *Server) newNominationPage(c echo.Context) error {
 }
 
 func (s *Server) renderForm(c echo.Context, status int, f *nominationForm) error {
-	raw, _ := json.Marshal(map[string]any{"pass_rule": f.Set.PassRule, "criteria": f.Set.Criteria})
-	f.SetJSON = string(raw)
+	f.SetJSON = setJSON(f.Set)
 	title := "form.title.edit"
 	if f.IsNew {
 		title = "form.title.new"
@@ -379,22 +378,34 @@ func (s *Server) editNominationPage(c echo.Context) error {
 	return s.renderForm(c, http.StatusOK, f)
 }
 
-// loadForm fills the edit form from the saved nomination; only an editor gets it.
-func (s *Server) loadForm(c echo.Context) (*nominationForm, error) {
-	ctx := c.Request().Context()
+// forAction loads the nomination in the path with its criteria set for a person who may
+// do action on it now (edit or review); anyone else is refused before a form is drawn.
+func (s *Server) forAction(c echo.Context, action string) (nomination.View, *criteria.Set, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
-		return nil, err
+		return nomination.View{}, nil, err
 	}
 	p := principal(c)
-	v, err := s.nominations.Get(ctx, p, id)
+	v, err := s.nominations.Get(c.Request().Context(), p, id)
 	if err != nil {
-		return nil, err
+		return nomination.View{}, nil, err
 	}
-	if !s.canDo(p, v, nomination.ActionUpdate) {
-		return nil, apperr.ErrForbidden
+	if !s.canDo(p, v, action) {
+		return nomination.View{}, nil, apperr.ErrForbidden
 	}
-	set, err := s.nominations.Set(ctx, v)
+	set, err := s.nominations.Set(c.Request().Context(), v)
+	return v, set, err
+}
+
+// setJSON is the criteria set as the live-score script reads it.
+func setJSON(set *criteria.Set) string {
+	raw, _ := json.Marshal(map[string]any{"pass_rule": set.PassRule, "criteria": set.Criteria})
+	return string(raw)
+}
+
+// loadForm fills the edit form from the saved nomination; only an editor gets it.
+func (s *Server) loadForm(c echo.Context) (*nominationForm, error) {
+	v, set, err := s.forAction(c, nomination.ActionUpdate)
 	if err != nil {
 		return nil, err
 	}
@@ -525,15 +536,12 @@ func (s *Server) nominationPage(c echo.Context) error {
 func (s *Server) detail(c echo.Context, id int64) (*detailData, error) {
 	ctx := c.Request().Context()
 	p := principal(c)
-	v, err := s.nominations.Get(ctx, p, id)
+	full, err := s.nominations.GetFull(ctx, p, id)
 	if err != nil {
 		return nil, err
 	}
-	set, err := s.nominations.Set(ctx, v)
-	if err != nil {
-		return nil, err
-	}
-	d := &detailData{N: v, Set: set, Today: time.Now().Format(time.DateOnly)}
+	v, set := full.View, full.Set
+	d := &detailData{N: v, Set: set, Today: time.Now().Format(time.DateOnly), Attachments: full.Attachments, History: full.History}
 	names, err := s.units.GetMany(ctx, []string{v.CommuneCode, v.DistrictCode})
 	if err != nil {
 		return nil, err
@@ -565,9 +573,6 @@ func (s *Server) detail(c echo.Context, id int64) (*detailData, error) {
 		d.Rows = append(d.Rows, assessRow{Criterion: crit, Answered: answered, SelfValue: a.Value, SelfNote: a.Note,
 			Self: res.Items[i], Reviewed: ok, Review: r})
 	}
-	if d.Attachments, err = s.nominations.Attachments(ctx, p, id); err != nil {
-		return nil, err
-	}
 	have := map[string]bool{}
 	for _, a := range d.Attachments {
 		have[a.Kind] = true
@@ -576,9 +581,6 @@ func (s *Server) detail(c echo.Context, id int64) (*detailData, error) {
 		if !have[k] {
 			d.MissingKinds = append(d.MissingKinds, k)
 		}
-	}
-	if d.History, err = s.nominations.History(ctx, p, id); err != nil {
-		return nil, err
 	}
 	for _, r := range nomination.Available(s.authz, p, v.UnitPath, v.Status) {
 		switch r.Action {
@@ -692,30 +694,16 @@ func (s *Server) reviewPage(c echo.Context) error {
 }
 
 func (s *Server) renderReview(c echo.Context, status int, d *reviewFormData) error {
-	raw, _ := json.Marshal(map[string]any{"pass_rule": d.Set.PassRule, "criteria": d.Set.Criteria})
-	d.SetJSON = string(raw)
+	d.SetJSON = setJSON(d.Set)
 	return s.render(c, status, "review_form", s.page(c, "nominations", "review.title", d))
 }
 
 func (s *Server) loadReviewForm(c echo.Context) (*reviewFormData, error) {
-	ctx := c.Request().Context()
-	id, err := pathID(c, "id")
+	v, set, err := s.forAction(c, nomination.ActionReview)
 	if err != nil {
 		return nil, err
 	}
-	p := principal(c)
-	v, err := s.nominations.Get(ctx, p, id)
-	if err != nil {
-		return nil, err
-	}
-	if !s.canDo(p, v, nomination.ActionReview) {
-		return nil, apperr.ErrForbidden
-	}
-	set, err := s.nominations.Set(ctx, v)
-	if err != nil {
-		return nil, err
-	}
-	commune, err := s.units.Get(ctx, v.CommuneCode)
+	commune, err := s.units.Get(c.Request().Context(), v.CommuneCode)
 	if err != nil {
 		return nil, err
 	}
@@ -821,15 +809,8 @@ func (s *Server) uploadAttachmentPage(c echo.Context) error {
 }
 
 func (s *Server) deleteAttachmentPage(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := s.removeAttachment(c)
 	if err != nil {
-		return err
-	}
-	aid, err := pathID(c, "aid")
-	if err != nil {
-		return err
-	}
-	if err := s.nominations.DeleteAttachment(c.Request().Context(), principal(c), id, aid); err != nil {
 		return err
 	}
 	setFlash(c, "ok", "flash.deleted")
