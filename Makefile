@@ -5,7 +5,10 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/ntmflow/ntmflow/internal/app.Version=$(VERSION)
 GO      ?= go
 
-.PHONY: run build test test-sqlite test-postgres bench lint fmt migrate screenshots clean
+# The race detector needs cgo and a C compiler; without one the tests still run, without it.
+RACE    := $(shell command -v $${CC:-cc} >/dev/null 2>&1 && echo -race)
+
+.PHONY: run build test test-sqlite test-postgres check-test-tools check-tracked chaos fuzz bench lint fmt migrate screenshots clean
 
 ## run: build, migrate, load the demo data into a new database, serve on 127.0.0.1:8080
 run: build
@@ -15,24 +18,47 @@ run: build
 
 ## build: compile bin/ntmflow (pure Go, no cgo)
 build:
+	@test -x $(BIN) || echo "==> building ntmflow (the first build downloads modules and compiles for a few minutes; later ones take seconds)"
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/ntmflow
 
 ## test: every test on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set
-test: test-sqlite test-postgres
+test: check-test-tools test-sqlite test-postgres
+
+## check-test-tools: say in one line each what this machine lacks and what is skipped for it
+check-test-tools:
+	@if [ -z "$(RACE)" ]; then echo "==> no C compiler (cc): running the tests without the race detector (apt-get install gcc to enable it)"; fi
+	@if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1 && ! command -v google-chrome >/dev/null 2>&1; then \
+		echo "==> no Chromium: the browser tests (internal/browsertest) are skipped (apt-get install chromium)"; fi
+	@if ! command -v pdftotext >/dev/null 2>&1; then \
+		echo "==> no poppler-utils: the certificate text and rendering checks are skipped (apt-get install poppler-utils)"; fi
 
 test-sqlite:
 	@echo "==> tests on embedded SQLite"
-	env -u TEST_DATABASE_URL $(GO) test -race -count=1 ./...
+	env -u TEST_DATABASE_URL $(GO) test $(RACE) -count=1 ./...
 
 test-postgres:
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "==> tests on PostgreSQL ($${TEST_DATABASE_URL%%\?*})"; \
-		$(GO) test -race -count=1 ./...; \
+		$(GO) test $(RACE) -count=1 ./...; \
 	elif [ "$$REQUIRE_POSTGRES" = "1" ]; then \
 		echo "REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set" >&2; exit 1; \
 	else \
 		echo "==> PostgreSQL pass skipped: set TEST_DATABASE_URL=postgres://… to run it"; \
 	fi
+
+## chaos: the PostgreSQL outage test: write load, its own throwaway cluster stopped for 8 s and
+## started again; needs root and postgresql-common (see docs/reliability.md)
+chaos:
+	NTMFLOW_CHAOS=1 $(GO) test -count=1 -v -run TestPostgresOutage ./internal/chaos/
+
+## fuzz: each fuzz target for FUZZTIME (CI runs a short pass); a crash is kept in testdata/fuzz
+FUZZTIME ?= 60s
+FUZZ_TARGETS := FuzzDecodeJSON:./internal/server FuzzUploadAttachment:./internal/server \
+	FuzzParseNumber:./internal/server FuzzLocalPath:./internal/server \
+	FuzzDecodeCursor:./internal/nomination FuzzParseCSV:./internal/units
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do echo "==> $${t%%:*} for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) $${t#*:}; done
 
 ## bench: Go benchmarks of the hot paths, then the load run on PostgreSQL with
 ## national-scale data (generated once into BENCH_DATABASE_URL), which rewrites docs/perf.md
@@ -41,9 +67,16 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/authz/ ./internal/criteria/ ./internal/nomination/ | tee bin/go-bench.txt
 	$(GO) run ./cmd/ntmflow-bench -binary $(BIN) -nominations $(BENCH_NOMINATIONS)
 
-## lint: go vet and a gofmt check
-lint:
+## lint: go vet, a gofmt check, and no executables or oversized files in the repository
+lint: check-tracked
 	$(GO) vet ./...
+
+check-tracked:
+	@bad=$$(git ls-files -z 2>/dev/null | while IFS= read -r -d '' f; do \
+		[ -f "$$f" ] || continue; \
+		if [ "$$(head -c 4 "$$f" | od -An -c | tr -d ' ')" = "177ELF" ] || [ $$(stat -c %s "$$f") -gt 2097152 ]; then echo "$$f"; fi; \
+	done); \
+	if [ -n "$$bad" ]; then echo "build outputs or files over 2 MiB are tracked (remove them, see .gitignore):"; echo "$$bad"; exit 1; fi
 	@unformatted=$$(gofmt -l cmd internal policies web); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 

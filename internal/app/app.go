@@ -49,8 +49,9 @@ type Services struct {
 	Campaigns    *campaign.Service
 
 	attachmentDir string
-	// PublicURL is the base URL of the public registry (QR codes on certificates).
-	PublicURL string
+	// Edge is the HTTP edge's configuration: public URL and allowed hosts, trusted
+	// proxies, metrics token.
+	Edge server.Edge
 }
 
 // NewServices builds the domain services on a migrated store; attachments are kept under
@@ -79,7 +80,7 @@ func (s *Services) AttachmentDir() string { return s.attachmentDir }
 func (s *Services) Handler(log *slog.Logger) (*server.Server, error) {
 	return server.New(server.Deps{
 		Store: s.Store, Units: s.Units, Identity: s.Identity, Authz: s.Authz, Criteria: s.Criteria,
-		Nominations: s.Nominations, Recognitions: s.Recognitions, Campaigns: s.Campaigns, PublicURL: s.PublicURL,
+		Nominations: s.Nominations, Recognitions: s.Recognitions, Campaigns: s.Campaigns, Edge: s.Edge,
 		Logger: log, Version: Version,
 	})
 }
@@ -112,7 +113,11 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	svc.PublicURL = cfg.PublicURL
+	svc.Edge = EdgeConfig(cfg)
+	if cfg.PublicURL == "" {
+		log.Warn("public links and certificate QR codes use the request's host when it is one of allowed_hosts (NTMFLOW_ALLOWED_HOSTS), else "+
+			svc.Edge.AllowedHosts[0]+", because NTMFLOW_PUBLIC_URL is unset", "allowed_hosts", svc.Edge.AllowedHosts)
+	}
 	if demo, _, err := svc.Identity.CountUsers(ctx); err == nil && demo > 0 {
 		log.Warn("DEMO ACCOUNTS ARE ACTIVE: the demo users share a published password; do not use this database in production",
 			"demo_users", demo)
@@ -128,12 +133,26 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("listen on NTMFLOW_METRICS_ADDR %s: %w", cfg.MetricsAddr, err)
+		}
+		go ServeMetrics(ctx, mln, handler.MetricsHandler(), log)
+	}
 	srv := NewHTTPServer(handler, log)
 	log.Info("serving", "addr", "http://"+ln.Addr().String(), "database", st.Dialect(),
 		"version", Version, "startup_ms", time.Since(started).Milliseconds())
 	err = ServeUntilDone(ctx, srv, ln, 30*time.Second)
 	log.Info("server stopped")
 	return err
+}
+
+// EdgeConfig is the HTTP edge part of cfg.
+func EdgeConfig(cfg config.Config) server.Edge {
+	return server.Edge{PublicURL: cfg.PublicURL, AllowedHosts: cfg.PublicHosts(), TrustedProxies: cfg.TrustedProxies,
+		MetricsToken: cfg.MetricsToken}
 }
 
 // NewHTTPServer sets the timeouts a public server needs: slow clients cannot hold
@@ -169,6 +188,22 @@ func ServeUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, grac
 		return err
 	}
 	return nil
+}
+
+// ServeMetrics serves /metrics alone on ln (the loopback NTMFLOW_METRICS_ADDR), for a
+// scraper on the same host, until ctx ends.
+func ServeMetrics(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		<-ctx.Done()
+		_ = srv.Close()
+	}()
+	log.Info("metrics on", "addr", "http://"+ln.Addr().String()+"/metrics")
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Warn("metrics server", "err", err)
+	}
 }
 
 // servePprof exposes Go's profiles on a loopback address for diagnosing load (make bench

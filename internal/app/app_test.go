@@ -76,8 +76,11 @@ func TestServeEndToEnd(t *testing.T) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := ln.Addr().String()
 	ln.Close()
+	mln, _ := net.Listen("tcp", "127.0.0.1:0")
+	metricsAddr := mln.Addr().String()
+	mln.Close()
 	cfg, err := config.FromEnv(func(k string) string {
-		return map[string]string{"NTMFLOW_DATA_DIR": dir, "NTMFLOW_ADDR": addr}[k]
+		return map[string]string{"NTMFLOW_DATA_DIR": dir, "NTMFLOW_ADDR": addr, "NTMFLOW_METRICS_ADDR": metricsAddr}[k]
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -103,6 +106,17 @@ func TestServeEndToEnd(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	// /metrics is on the loopback metrics address, not on the main listener.
+	metricsStatus := map[string]int{}
+	for _, a := range []string{addr, metricsAddr} {
+		if res, err := http.Get("http://" + a + "/metrics"); err == nil {
+			metricsStatus[a] = res.StatusCode
+			res.Body.Close()
+		}
+	}
+	if metricsStatus[addr] != 404 || metricsStatus[metricsAddr] != 200 {
+		t.Errorf("/metrics: main listener %d, metrics address %d", metricsStatus[addr], metricsStatus[metricsAddr])
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -113,7 +127,7 @@ func TestServeEndToEnd(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "ntmflow.db")); err != nil {
 		t.Fatal("no SQLite file in the data directory")
 	}
-	for _, want := range []string{"DEMO ACCOUNTS ARE ACTIVE", `"msg":"serving"`, `"msg":"database closed"`, `"request_id"`} {
+	for _, want := range []string{"DEMO ACCOUNTS ARE ACTIVE", "else " + addr + ", because NTMFLOW_PUBLIC_URL is unset", `"msg":"serving"`, `"msg":"database closed"`, `"request_id"`} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("logs lack %s:\n%s", want, logs.String())
 		}

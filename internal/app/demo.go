@@ -9,6 +9,7 @@ import (
 	"image/color"
 	"image/png"
 	"io"
+	"time"
 
 	"github.com/ntmflow/ntmflow/internal/campaign"
 	"github.com/ntmflow/ntmflow/internal/criteria"
@@ -24,7 +25,7 @@ func seedCriteria(ctx context.Context, s *Services, out io.Writer) error {
 		if _, err := s.Criteria.Current(ctx, set.Type, demoProvince); err == nil {
 			continue
 		}
-		if _, err := s.Criteria.Publish(ctx, nil, set); err != nil {
+		if _, err := s.Criteria.PublishAsSystem(ctx, set); err != nil {
 			return fmt.Errorf("demo criteria set %s: %w", set.Type, err)
 		}
 		fmt.Fprintf(out, "criteria set published: %s v1\n", set.Type)
@@ -116,7 +117,7 @@ func seedCampaign(ctx context.Context, s *Services, out io.Writer) (int64, error
 			campaign.Target{Year: 2022, UnitCode: d.Code, Type: string(criteria.ModelResidentialArea), Min: 2, Max: &three},
 			campaign.Target{Year: 2022, UnitCode: d.Code, Type: string(criteria.ModelGarden), Min: 2})
 	}
-	if _, err := s.Campaigns.SetTargets(ctx, nil, v.ID, targets); err != nil {
+	if _, err := s.Campaigns.SetTargetsAsSystem(ctx, v.ID, targets); err != nil {
 		return 0, err
 	}
 	fmt.Fprintf(out, "demo campaign created with 2022 targets for %d districts\n", len(districts))
@@ -156,13 +157,14 @@ func runDemo(ctx context.Context, s *Services, d demoNomination) error {
 	if d.campaignID != 0 {
 		in.CampaignID = &d.campaignID
 	}
-	v, _, err := s.Nominations.Create(ctx, officer, in, "")
+	nominations := s.Nominations.AsOf(demoDay(d))
+	v, _, err := nominations.Create(ctx, officer, in, "")
 	if err != nil {
 		return err
 	}
 	for _, kind := range set.RequiredAttachments {
 		name, body := demoFile(kind)
-		if _, err := s.Nominations.AddAttachment(ctx, officer, v.ID, kind, name, bytes.NewReader(body)); err != nil {
+		if _, err := nominations.AddAttachment(ctx, officer, v.ID, kind, name, bytes.NewReader(body)); err != nil {
 			return err
 		}
 	}
@@ -177,19 +179,31 @@ func runDemo(ctx context.Context, s *Services, d demoNomination) error {
 	for _, step := range d.steps {
 		switch step {
 		case "review":
-			v, err = s.Nominations.SaveReview(ctx, reviewer, v.ID, v.Version, demoReview(set))
+			v, err = nominations.SaveReview(ctx, reviewer, v.ID, v.Version, demoReview(set))
 		case "submit", "withdraw":
-			v, err = s.Nominations.Transition(ctx, officer, v.ID, v.Version, nomination.TransitionInput{Action: step})
+			v, err = nominations.Transition(ctx, officer, v.ID, v.Version, nomination.TransitionInput{Action: step})
 		case "approve", "send_back", "revoke":
-			v, err = s.Nominations.Transition(ctx, province, v.ID, v.Version, nomination.TransitionInput{Action: step, Comment: d.comment, Decision: d.decision})
+			v, err = nominations.Transition(ctx, province, v.ID, v.Version, nomination.TransitionInput{Action: step, Comment: d.comment, Decision: d.decision})
 		default:
-			v, err = s.Nominations.Transition(ctx, reviewer, v.ID, v.Version, nomination.TransitionInput{Action: step, Comment: d.comment})
+			v, err = nominations.Transition(ctx, reviewer, v.ID, v.Version, nomination.TransitionInput{Action: step, Comment: d.comment})
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", step, err)
 		}
 	}
 	return nil
+}
+
+// demoDay is when a demo dossier goes through the workflow: on its decision day, or late
+// in the demo campaign for one still open. The demo is the 2022–2025 campaign's history,
+// and a nomination can only join a campaign while it runs.
+func demoDay(d demoNomination) time.Time {
+	day := "2025-11-20"
+	if d.decision != nil {
+		day = d.decision.Date
+	}
+	t, _ := time.Parse(time.DateOnly, day)
+	return t.Add(2 * time.Hour) // 09:00 in Vietnam
 }
 
 // demoAssessment answers every criterion: all met when passing, otherwise the hedge and

@@ -62,6 +62,8 @@ func SeedDemo(ctx context.Context, s *Services, out io.Writer) error {
 	}
 	created := 0
 	for _, u := range DemoUsers {
+		// IsDemo is what lets the published DemoPassword past the strength check; no
+		// other account can have it.
 		u.Password, u.IsDemo, u.Locale = DemoPassword, true, "vi"
 		if _, err := s.Identity.UserByUsername(ctx, u.Username); err == nil {
 			continue

@@ -21,6 +21,11 @@ var (
 	ErrUnsupportedMedia     = errors.New("unsupported media type")
 	ErrRateLimited          = errors.New("rate limited")
 	ErrBadRequest           = errors.New("bad request")
+	// ErrIdempotencyKeyReused: an Idempotency-Key sent again with a different request.
+	ErrIdempotencyKeyReused = errors.New("idempotency key reused with a different request")
+	// ErrUnavailable: the database (or another dependency) cannot be reached right now;
+	// the request may be retried. store.IsUnavailable recognises the driver errors.
+	ErrUnavailable = errors.New("service unavailable")
 )
 
 // ValidationError lists problems per field; it maps to 422 validation_failed.

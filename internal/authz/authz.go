@@ -13,6 +13,7 @@ import (
 	"github.com/casbin/casbin/v2/model"
 	stringadapter "github.com/casbin/casbin/v2/persist/string-adapter"
 
+	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/units"
 	"github.com/ntmflow/ntmflow/policies"
 )
@@ -87,8 +88,21 @@ type Principal struct {
 	Grants   []Grant
 }
 
+// Require refuses a nil principal. Nil means nobody signed in, never "the system":
+// services offer separate …AsSystem methods for the seed and the generators, so a missing
+// principal can only ever deny.
+func Require(p *Principal) error {
+	if p == nil {
+		return apperr.ErrUnauthenticated
+	}
+	return nil
+}
+
 // HasRole reports whether the principal holds role anywhere.
 func (p *Principal) HasRole(role Role) bool {
+	if p == nil {
+		return false
+	}
 	for _, g := range p.Grants {
 		if g.Role == role {
 			return true

@@ -115,6 +115,9 @@ func (s *Service) validate(ctx context.Context, in *Input) (Campaign, units.Unit
 		v.Add("description", "is too long (at most 5000 characters)")
 	}
 	prov, err := s.units.Get(ctx, in.ProvinceCode)
+	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
+		return Campaign{}, units.Unit{}, err // the lookup failed, not the code: never a 422
+	}
 	if err != nil || prov.Level != units.Province {
 		v.Add("province_code", "is not a current province")
 	}
@@ -135,6 +138,9 @@ func (s *Service) validate(ctx context.Context, in *Input) (Campaign, units.Unit
 
 // Create adds a campaign in a province the caller manages.
 func (s *Service) Create(ctx context.Context, p *authz.Principal, in Input) (View, error) {
+	if err := authz.Require(p); err != nil {
+		return View{}, err
+	}
 	c, prov, err := s.validate(ctx, &in)
 	if err != nil {
 		return View{}, err
@@ -149,14 +155,14 @@ func (s *Service) Create(ctx context.Context, p *authz.Principal, in Input) (Vie
 	return ToView(c, []Target{}), nil
 }
 
-// CreateAsSystem adds a campaign without a caller (the demo seed).
+// CreateAsSystem adds a campaign without a caller (the demo seed and test fixtures).
 func (s *Service) CreateAsSystem(ctx context.Context, in Input) (View, error) {
 	c, _, err := s.validate(ctx, &in)
 	if err != nil {
 		return View{}, err
 	}
 	c.CreatedAt, c.UpdatedAt = s.now(), s.now()
-	if err := s.st.DB(ctx).Create(&c).Error; err != nil {
+	if err := s.st.WithTx(ctx, func(ctx context.Context) error { return s.st.DB(ctx).Create(&c).Error }); err != nil {
 		return View{}, err
 	}
 	return ToView(c, []Target{}), nil
@@ -185,9 +191,21 @@ func provincesOf(p *authz.Principal) []string {
 
 // Load returns a campaign p may see, or ErrNotFound.
 func (s *Service) Load(ctx context.Context, p *authz.Principal, id int64) (Campaign, error) {
+	if err := authz.Require(p); err != nil {
+		return Campaign{}, err
+	}
+	c, err := s.load(ctx, id)
+	if err == nil && !visible(p, c.ProvinceCode) {
+		return Campaign{}, apperr.ErrNotFound
+	}
+	return c, err
+}
+
+// load reads a campaign without any visibility check.
+func (s *Service) load(ctx context.Context, id int64) (Campaign, error) {
 	var c Campaign
 	err := s.st.DB(ctx).Where("id = ?", id).Take(&c).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && p != nil && !visible(p, c.ProvinceCode)) {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Campaign{}, apperr.ErrNotFound
 	}
 	return c, err
@@ -213,6 +231,9 @@ func (s *Service) Get(ctx context.Context, p *authz.Principal, id int64) (View, 
 
 // List returns the campaigns of the caller's provinces, newest first.
 func (s *Service) List(ctx context.Context, p *authz.Principal) ([]Campaign, error) {
+	if err := authz.Require(p); err != nil {
+		return nil, err
+	}
 	provinces := provincesOf(p)
 	out := []Campaign{}
 	if len(provinces) == 0 {
@@ -224,6 +245,9 @@ func (s *Service) List(ctx context.Context, p *authz.Principal) ([]Campaign, err
 
 // Update edits a campaign's name, description and period.
 func (s *Service) Update(ctx context.Context, p *authz.Principal, id int64, in Input) (View, error) {
+	if err := authz.Require(p); err != nil {
+		return View{}, err
+	}
 	var out View
 	err := s.st.WithTx(ctx, func(ctx context.Context) error {
 		c, err := s.Load(ctx, p, id)
@@ -279,14 +303,30 @@ func (s *Service) Targets(ctx context.Context, id int64, year int) ([]Target, er
 // SetTargets replaces all targets of the campaign (PUT semantics) after checking each:
 // a year in the period, a unit of the province, a known type, 0 ≤ min ≤ max.
 func (s *Service) SetTargets(ctx context.Context, p *authz.Principal, id int64, items []Target) (View, error) {
+	if err := authz.Require(p); err != nil {
+		return View{}, err
+	}
+	return s.setTargets(ctx, id, items, func(ctx context.Context) (Campaign, error) {
+		c, err := s.Load(ctx, p, id)
+		if err == nil && !s.CanManage(p, c) {
+			err = apperr.ErrForbidden
+		}
+		return c, err
+	})
+}
+
+// SetTargetsAsSystem is SetTargets without a caller (the demo seed and test fixtures).
+func (s *Service) SetTargetsAsSystem(ctx context.Context, id int64, items []Target) (View, error) {
+	return s.setTargets(ctx, id, items, func(ctx context.Context) (Campaign, error) { return s.load(ctx, id) })
+}
+
+// setTargets replaces the targets of the campaign that load returns, once load allowed it.
+func (s *Service) setTargets(ctx context.Context, id int64, items []Target, load func(context.Context) (Campaign, error)) (View, error) {
 	var out View
 	err := s.st.WithTx(ctx, func(ctx context.Context) error {
-		c, err := s.Load(ctx, p, id)
+		c, err := load(ctx)
 		if err != nil {
 			return err
-		}
-		if p != nil && !s.CanManage(p, c) {
-			return apperr.ErrForbidden
 		}
 		rows, err := s.checkTargets(ctx, c, items)
 		if err != nil {

@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -85,7 +86,10 @@ func (s *Service) Progress(ctx context.Context, p *authz.Principal, id int64, ye
 			}
 		}
 	}
-	if unit, err = s.units.Get(ctx, unitCode); err != nil || !scope.Contains(unit.Path) || !units.Within(unit.Path, "/"+c.ProvinceCode) {
+	if unit, err = s.units.Get(ctx, unitCode); err != nil && !errors.Is(err, apperr.ErrNotFound) {
+		return Report{}, err
+	}
+	if err != nil || !scope.Contains(unit.Path) || !units.Within(unit.Path, "/"+c.ProvinceCode) {
 		return Report{}, apperr.ErrNotFound
 	}
 	return s.report(ctx, c, year, unit)

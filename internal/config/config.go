@@ -12,6 +12,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -24,6 +27,18 @@ type Config struct {
 	LogLevel    slog.Level // NTMFLOW_LOG_LEVEL
 	PublicURL   string     // NTMFLOW_PUBLIC_URL: base URL printed on certificates; "" uses the request's host
 	PprofAddr   string     // NTMFLOW_PPROF_ADDR: loopback address for Go profiles (off when empty)
+
+	// MetricsAddr is a loopback address serving /metrics alone (NTMFLOW_METRICS_ADDR);
+	// MetricsToken lets a scraper read /metrics on the main listener with
+	// "Authorization: Bearer <token>" (NTMFLOW_METRICS_TOKEN). With neither, /metrics is off.
+	MetricsAddr  string
+	MetricsToken string
+	// AllowedHosts are the Host values that may appear in public links when PublicURL is
+	// unset (NTMFLOW_ALLOWED_HOSTS); empty means the defaults of PublicHosts.
+	AllowedHosts []string
+	// TrustedProxies are the peers whose X-Forwarded-For and X-Forwarded-Proto are believed
+	// (NTMFLOW_TRUSTED_PROXIES); empty means none: the connection itself is the truth.
+	TrustedProxies []*net.IPNet
 }
 
 // Error names the offending variable so start-up can stop with one clear line.
@@ -43,12 +58,19 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		Secret:      getenv("NTMFLOW_SECRET"),
 		PublicURL:   strings.TrimRight(strings.TrimSpace(getenv("NTMFLOW_PUBLIC_URL")), "/"),
 		PprofAddr:   strings.TrimSpace(getenv("NTMFLOW_PPROF_ADDR")),
+
+		MetricsAddr:  strings.TrimSpace(getenv("NTMFLOW_METRICS_ADDR")),
+		MetricsToken: strings.TrimSpace(getenv("NTMFLOW_METRICS_TOKEN")),
+		AllowedHosts: splitList(getenv("NTMFLOW_ALLOWED_HOSTS")),
 	}
 	level, err := parseLevel(getenv("NTMFLOW_LOG_LEVEL"))
 	if err != nil {
 		return c, err
 	}
 	c.LogLevel = level
+	if c.TrustedProxies, err = parseProxies(getenv("NTMFLOW_TRUSTED_PROXIES")); err != nil {
+		return c, err
+	}
 	return c, c.Validate()
 }
 
@@ -71,9 +93,19 @@ func (c Config) Validate() error {
 		}
 	}
 	if c.PprofAddr != "" {
-		host, _, err := net.SplitHostPort(c.PprofAddr)
-		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		if !isLoopbackAddr(c.PprofAddr) {
 			return &Error{"NTMFLOW_PPROF_ADDR", "must be a loopback host:port such as 127.0.0.1:6060 (profiles are not for the public)"}
+		}
+	}
+	if c.MetricsAddr != "" && !isLoopbackAddr(c.MetricsAddr) {
+		return &Error{"NTMFLOW_METRICS_ADDR", "must be a loopback host:port such as 127.0.0.1:9090 (use NTMFLOW_METRICS_TOKEN to scrape from elsewhere)"}
+	}
+	if c.MetricsToken != "" && (len(c.MetricsToken) < 16 || strings.IndexFunc(c.MetricsToken, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0) {
+		return &Error{"NTMFLOW_METRICS_TOKEN", "must be at least 16 printable ASCII characters without spaces"}
+	}
+	for _, h := range c.AllowedHosts {
+		if !validHost(h) {
+			return &Error{"NTMFLOW_ALLOWED_HOSTS", fmt.Sprintf("%q is not a host or host:port (comma-separated, no scheme or path)", h)}
 		}
 	}
 	if strings.TrimSpace(c.DataDir) == "" {
@@ -83,6 +115,30 @@ func (c Config) Validate() error {
 		return &Error{"NTMFLOW_SECRET", "must be at least 32 characters"}
 	}
 	return nil
+}
+
+// PublicHosts is the allow-list of Host values for public links when PublicURL is unset:
+// NTMFLOW_ALLOWED_HOSTS, else the listen address and localhost/127.0.0.1 with its port.
+// The first entry is the fallback for a request whose Host is not in the list.
+func (c Config) PublicHosts() []string {
+	if len(c.AllowedHosts) > 0 {
+		return c.AllowedHosts
+	}
+	host, port, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return []string{"localhost"}
+	}
+	var out []string
+	// An unspecified host (":8080", "0.0.0.0:8080") names no reachable address.
+	if ip := net.ParseIP(host); host != "" && (ip == nil || !ip.IsUnspecified()) {
+		out = append(out, net.JoinHostPort(host, port))
+	}
+	for _, h := range []string{"localhost", "127.0.0.1"} {
+		if hp := net.JoinHostPort(h, port); !slices.Contains(out, hp) {
+			out = append(out, hp)
+		}
+	}
+	return out
 }
 
 // UsesPostgres reports whether DATABASE_URL selects PostgreSQL.
@@ -130,6 +186,65 @@ func parseLevel(s string) (slog.Level, error) {
 		return slog.LevelError, nil
 	}
 	return 0, &Error{"NTMFLOW_LOG_LEVEL", fmt.Sprintf("%q is not one of debug, info, warn, error", s)}
+}
+
+func isLoopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	ip := net.ParseIP(host)
+	return err == nil && ip != nil && ip.IsLoopback()
+}
+
+// validHost accepts what a browser sends in Host: a DNS name or IP, with an optional port.
+func validHost(h string) bool {
+	host := h
+	if hh, port, err := net.SplitHostPort(h); err == nil {
+		if _, perr := strconv.ParseUint(port, 10, 16); perr != nil {
+			return false
+		}
+		host = hh
+	}
+	if net.ParseIP(host) != nil {
+		return true
+	}
+	return hostName.MatchString(host)
+}
+
+var hostName = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?)*$`)
+
+// parseProxies reads comma-separated IPs and CIDRs; a bare IP trusts that one address.
+func parseProxies(s string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, item := range splitList(s) {
+		if !strings.Contains(item, "/") {
+			ip := net.ParseIP(item)
+			if ip == nil {
+				return nil, &Error{"NTMFLOW_TRUSTED_PROXIES", fmt.Sprintf("%q is not an IP address or CIDR such as 10.0.0.0/8", item)}
+			}
+			bits := 128
+			if ip4 := ip.To4(); ip4 != nil {
+				ip, bits = ip4, 32
+			}
+			out = append(out, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(item)
+		if err != nil {
+			return nil, &Error{"NTMFLOW_TRUSTED_PROXIES", fmt.Sprintf("%q is not an IP address or CIDR such as 10.0.0.0/8", item)}
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// splitList splits a comma-separated variable, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 func orDefault(v, def string) string {

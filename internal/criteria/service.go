@@ -100,6 +100,9 @@ func provincesOf(p *authz.Principal) []string {
 
 // GetVisible returns a set the principal may see, or ErrNotFound.
 func (s *Service) GetVisible(ctx context.Context, p *authz.Principal, id int64) (*Set, error) {
+	if err := authz.Require(p); err != nil {
+		return nil, err
+	}
 	set, err := s.Get(ctx, id)
 	if err != nil {
 		return nil, err
@@ -113,6 +116,9 @@ func (s *Service) GetVisible(ctx context.Context, p *authz.Principal, id int64) 
 // List returns the published sets of the principal's provinces, newest first, optionally
 // of one type.
 func (s *Service) List(ctx context.Context, p *authz.Principal, typ string) ([]*Set, error) {
+	if err := authz.Require(p); err != nil {
+		return nil, err
+	}
 	provinces := provincesOf(p)
 	if len(provinces) == 0 {
 		return []*Set{}, nil
@@ -215,6 +221,20 @@ func Validate(set *Set) error {
 // Publish stores a new version of the set's type for its province; the version number is
 // the next one. The caller must manage criteria sets in that province.
 func (s *Service) Publish(ctx context.Context, p *authz.Principal, set *Set) (*Set, error) {
+	if err := authz.Require(p); err != nil {
+		return nil, err
+	}
+	return s.publish(ctx, p, set)
+}
+
+// PublishAsSystem is Publish without a caller (the demo seed, gen-data, test fixtures):
+// the version records no publisher.
+func (s *Service) PublishAsSystem(ctx context.Context, set *Set) (*Set, error) {
+	return s.publish(ctx, nil, set)
+}
+
+// publish checks and stores the set; p is nil only for PublishAsSystem.
+func (s *Service) publish(ctx context.Context, p *authz.Principal, set *Set) (*Set, error) {
 	for i := range set.Criteria {
 		if set.Criteria[i].Kind == Number && set.Criteria[i].ThresholdOp == "" {
 			set.Criteria[i].ThresholdOp = OpGE
@@ -227,6 +247,9 @@ func (s *Service) Publish(ctx context.Context, p *authz.Principal, set *Set) (*S
 		return nil, err
 	}
 	prov, err := s.units.Get(ctx, set.ProvinceCode)
+	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
+		return nil, err // the lookup failed, not the code: never a 422
+	}
 	if err != nil || prov.Level != units.Province {
 		return nil, apperr.Invalid("province_code", "is not a current province")
 	}

@@ -264,7 +264,7 @@ func (g *gen) criteriaSets(ctx context.Context, _ writer, _ *Stats) error {
 	for _, p := range g.provinces {
 		g.sets[p.Code] = map[string]*criteria.Set{}
 		for _, set := range criteria.DemoSets(p.Code) {
-			pub, err := g.s.Criteria.Publish(ctx, nil, set)
+			pub, err := g.s.Criteria.PublishAsSystem(ctx, set)
 			if err != nil {
 				return err
 			}

@@ -87,6 +87,9 @@ type Service struct {
 	byAddr *Throttle
 	now    func() time.Time
 	cache  *authCache
+	// beforeCache, when set (tests only), runs between reading a session and caching it,
+	// to place a concurrent change exactly there.
+	beforeCache func()
 }
 
 // NewService builds the identity service.
@@ -137,28 +140,38 @@ type NewUser struct {
 
 var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,62}[a-z0-9]$`)
 
-// MinPasswordLength is the shortest password accepted.
-const MinPasswordLength = 10
-
-func validatePassword(v *apperr.ValidationError, pw string) {
-	switch {
-	case utf8.RuneCountInString(pw) < MinPasswordLength:
-		v.Add("password", fmt.Sprintf("must be at least %d characters", MinPasswordLength))
-	case len(pw) > 256:
-		v.Add("password", "must be at most 256 bytes")
-	}
+// clientError is a domain error with a message meant for the client; it unwraps to the
+// sentinel that server/errors.go maps to a status and code.
+type clientError struct {
+	sentinel error
+	message  string
 }
 
+func (e *clientError) Error() string         { return e.sentinel.Error() + ": " + e.message }
+func (e *clientError) Unwrap() error         { return e.sentinel }
+func (e *clientError) ClientMessage() string { return e.message }
+
+// usernameTaken is the answer to a duplicate username: a conflict (SPEC §4), not a field
+// error, since the request itself is well-formed.
+func usernameTaken(username string) error {
+	return &clientError{apperr.ErrConflict, fmt.Sprintf("The username %q is already taken.", username)}
+}
+
+// errHoldsOtherRoles refuses to disable an account that also holds roles outside the
+// admin's units: disabling would end work the admin does not manage.
+var errHoldsOtherRoles = &clientError{apperr.ErrForbidden,
+	"This account also holds roles outside the units you administer, so you cannot disable it; " +
+		"remove the roles you manage instead (PUT /api/v1/users/{id}/roles with the remaining roles)."}
+
 // resolveRoles checks each role and unit and returns grants with unit paths.
-func (s *Service) resolveRoles(ctx context.Context, v *apperr.ValidationError, roles []RoleAt) []authz.Grant {
+func (s *Service) resolveRoles(ctx context.Context, v *apperr.ValidationError, roles []RoleAt) ([]authz.Grant, error) {
 	codes := make([]string, 0, len(roles))
 	for _, r := range roles {
 		codes = append(codes, r.UnitCode)
 	}
 	found, err := s.units.GetMany(ctx, codes)
 	if err != nil {
-		v.Add("roles", "cannot be checked now")
-		return nil
+		return nil, err // the database failed, not the roles: never a 422
 	}
 	var out []authz.Grant
 	seen := map[RoleAt]bool{}
@@ -179,7 +192,7 @@ func (s *Service) resolveRoles(ctx context.Context, v *apperr.ValidationError, r
 			out = append(out, authz.Grant{Role: authz.Role(r.Role), UnitCode: u.Code, UnitPath: u.Path})
 		}
 	}
-	return out
+	return out, nil
 }
 
 func requiredLevel(r authz.Role) string {
@@ -217,12 +230,22 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (Account, error) {
 		v.Add("locale", "must be vi or en")
 	}
 	hash := in.PasswordHash
-	if hash == "" {
-		validatePassword(v, in.Password)
-	} else if _, err := VerifyPassword(hash, ""); err != nil {
-		v.Add("password", "the given hash is not an argon2id hash")
+	switch {
+	case hash == "" && in.IsDemo:
+		// Demo accounts share the published demo password by design (SPEC §9, the server
+		// warns while they exist); only they skip the strength check.
+		validatePasswordLength(v, in.Password)
+	case hash == "":
+		validatePassword(v, in.Password, in.Username, in.FullName)
+	default:
+		if _, err := VerifyPassword(hash, ""); err != nil {
+			v.Add("password", "the given hash is not an argon2id hash")
+		}
 	}
-	grants := s.resolveRoles(ctx, v, in.Roles)
+	grants, rerr := s.resolveRoles(ctx, v, in.Roles)
+	if rerr != nil {
+		return Account{}, rerr
+	}
 	if err := v.Err(); err != nil {
 		return Account{}, err
 	}
@@ -238,8 +261,10 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (Account, error) {
 		u := User{Username: in.Username, FullName: in.FullName, Locale: in.Locale, PasswordHash: hash,
 			IsDemo: in.IsDemo, CreatedAt: now, UpdatedAt: now}
 		if err := s.st.DB(ctx).Create(&u).Error; err != nil {
+			// Usernames are stored lower-cased, so the unique index also catches "Tinh"
+			// against "tinh", and the loser of two concurrent creates lands here too.
 			if store.IsUniqueViolation(err) {
-				return apperr.Invalid("username", "is already taken")
+				return usernameTaken(in.Username)
 			}
 			return err
 		}
@@ -255,8 +280,15 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (Account, error) {
 
 func validLocale(l string) bool { return l == "vi" || l == "en" }
 
+// invalidateAfterCommit empties the session cache once the caller's outermost transaction
+// has committed. Emptying it before the commit would let a concurrent request cache the
+// old rows again for authCacheTTL.
+func (s *Service) invalidateAfterCommit(ctx context.Context) {
+	store.AfterCommit(ctx, s.cache.clear)
+}
+
 func (s *Service) insertGrants(ctx context.Context, userID int64, grants []authz.Grant) error {
-	s.cache.clear()
+	s.invalidateAfterCommit(ctx)
 	now := s.now()
 	for _, g := range grants {
 		row := grantRow{UserID: userID, Role: string(g.Role), UnitCode: g.UnitCode, UnitPath: g.UnitPath, CreatedAt: now}
@@ -310,8 +342,12 @@ func (s *Service) UserByUsername(ctx context.Context, username string) (User, er
 
 // SetPassword replaces a user's password and ends their sessions.
 func (s *Service) SetPassword(ctx context.Context, username, password string) error {
+	u, err := s.UserByUsername(ctx, username)
+	if err != nil {
+		return err
+	}
 	v := apperr.NewValidation()
-	validatePassword(v, password)
+	validatePassword(v, password, u.Username, u.FullName)
 	if err := v.Err(); err != nil {
 		return err
 	}
@@ -320,10 +356,6 @@ func (s *Service) SetPassword(ctx context.Context, username, password string) er
 		return err
 	}
 	return s.st.WithTx(ctx, func(ctx context.Context) error {
-		u, err := s.UserByUsername(ctx, username)
-		if err != nil {
-			return err
-		}
 		if err := s.st.DB(ctx).Model(&User{}).Where("id = ?", u.ID).
 			Updates(map[string]any{"password_hash": hash, "updated_at": s.now()}).Error; err != nil {
 			return err
@@ -340,7 +372,10 @@ func (s *Service) GrantRole(ctx context.Context, username string, role RoleAt) e
 			return err
 		}
 		v := apperr.NewValidation()
-		grants := s.resolveRoles(ctx, v, []RoleAt{role})
+		grants, err := s.resolveRoles(ctx, v, []RoleAt{role})
+		if err != nil {
+			return err
+		}
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -355,7 +390,7 @@ func (s *Service) RevokeRole(ctx context.Context, username string, role RoleAt) 
 		if err != nil {
 			return err
 		}
-		s.cache.clear()
+		s.invalidateAfterCommit(ctx)
 		res := s.st.DB(ctx).Where("user_id = ? AND role = ? AND unit_code = ?", u.ID, role.Role, role.UnitCode).Delete(&grantRow{})
 		if res.Error != nil {
 			return res.Error
@@ -383,7 +418,7 @@ func (s *Service) DisableUser(ctx context.Context, userID int64) error {
 }
 
 func (s *Service) endSessions(ctx context.Context, userID int64) error {
-	s.cache.clear()
+	s.invalidateAfterCommit(ctx)
 	return s.st.DB(ctx).Where("user_id = ?", userID).Delete(&sessionRow{}).Error
 }
 
@@ -392,9 +427,12 @@ func (s *Service) SetLocale(ctx context.Context, userID int64, locale string) er
 	if !validLocale(locale) {
 		return apperr.Invalid("locale", "must be vi or en")
 	}
-	s.cache.clear()
-	return s.st.DB(ctx).Model(&User{}).Where("id = ?", userID).
+	err := s.st.DB(ctx).Model(&User{}).Where("id = ?", userID).
 		Updates(map[string]any{"locale": locale, "updated_at": s.now()}).Error
+	if err == nil {
+		s.invalidateAfterCommit(ctx)
+	}
+	return err
 }
 
 // CountUsers returns how many demo and non-demo users exist.
@@ -532,6 +570,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Authenticated
 	if auth, ok := s.cache.get(hash, now); ok {
 		return auth, nil
 	}
+	gen := s.cache.generation() // before reading: a change committed meanwhile voids the put
 	var row struct {
 		SessionID  int64
 		UserID     int64
@@ -576,18 +615,27 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Authenticated
 		Principal: &authz.Principal{UserID: row.UserID, Username: row.Username, FullName: row.FullName, Locale: row.Locale, Grants: grants},
 		TokenHash: hash, IsDemo: row.IsDemo, LastSeen: row.PrevSeenAt,
 	}
-	s.cache.put(hash, cachedAuth{auth: auth, until: now.Add(authCacheTTL), expiresAt: row.ExpiresAt, touched: touched})
+	if s.beforeCache != nil {
+		s.beforeCache()
+	}
+	s.cache.put(hash, gen, cachedAuth{auth: auth, until: now.Add(authCacheTTL), expiresAt: row.ExpiresAt, touched: touched})
 	return auth, nil
 }
 
 // Logout ends the session with token hash. Ending an already-ended session is fine.
 func (s *Service) Logout(ctx context.Context, tokenHash string) error {
-	s.cache.drop(tokenHash)
-	return s.st.DB(ctx).Where("token_hash = ?", tokenHash).Delete(&sessionRow{}).Error
+	if err := s.st.DB(ctx).Where("token_hash = ?", tokenHash).Delete(&sessionRow{}).Error; err != nil {
+		return err
+	}
+	store.AfterCommit(ctx, func() { s.cache.drop(tokenHash) })
+	return nil
 }
 
 // Me returns the principal's account.
 func (s *Service) Me(ctx context.Context, p *authz.Principal) (Account, error) {
+	if err := authz.Require(p); err != nil {
+		return Account{}, err
+	}
 	var u User
 	if err := s.st.DB(ctx).Where("id = ?", p.UserID).Take(&u).Error; err != nil {
 		return Account{}, err
@@ -598,6 +646,9 @@ func (s *Service) Me(ctx context.Context, p *authz.Principal) (Account, error) {
 // ---- Admin operations, inside the admin's province -------------------------------------
 
 func (s *Service) manageScope(p *authz.Principal) (authz.Scope, error) {
+	if err := authz.Require(p); err != nil {
+		return nil, err
+	}
 	scope := s.authz.Scopes(p, authz.ObjUser, authz.ActManage)
 	if scope.Empty() {
 		return nil, apperr.ErrForbidden
@@ -628,7 +679,10 @@ func (s *Service) AdminCreateUser(ctx context.Context, p *authz.Principal, in Ne
 	if len(in.Roles) == 0 {
 		v.Add("roles", "at least one role is required")
 	}
-	grants := s.resolveRoles(ctx, v, in.Roles)
+	grants, err := s.resolveRoles(ctx, v, in.Roles)
+	if err != nil {
+		return Account{}, err
+	}
 	checkRolesInScope(v, scope, grants, in.Roles)
 	if err := v.Err(); err != nil {
 		return Account{}, err
@@ -640,16 +694,17 @@ func (s *Service) AdminCreateUser(ctx context.Context, p *authz.Principal, in Ne
 // AdminListUsers lists users holding a role inside the admin's scope (narrowed to the
 // subtree of unitCode when given), ordered by username.
 func (s *Service) AdminListUsers(ctx context.Context, p *authz.Principal, unitCode string) ([]Account, error) {
-	scope, err := s.manageScope(p)
+	manage, err := s.manageScope(p)
 	if err != nil {
 		return nil, err
 	}
+	scope := manage // the users listed; their roles are shown across all of manage
 	if unitCode != "" {
 		u, err := s.units.Get(ctx, unitCode)
 		if err != nil {
 			return nil, err
 		}
-		if scope = scope.Narrow(u.Path); scope.Empty() {
+		if scope = manage.Narrow(u.Path); scope.Empty() {
 			return nil, apperr.ErrNotFound
 		}
 	}
@@ -672,7 +727,10 @@ func (s *Service) AdminListUsers(ctx context.Context, p *authz.Principal, unitCo
 	}
 	byUser := map[int64][]authz.Grant{}
 	for _, r := range rows {
-		byUser[r.UserID] = append(byUser[r.UserID], authz.Grant{Role: authz.Role(r.Role), UnitCode: r.UnitCode, UnitPath: r.UnitPath})
+		// Roles elsewhere are another province's business: never shown.
+		if manage.Contains(r.UnitPath) {
+			byUser[r.UserID] = append(byUser[r.UserID], authz.Grant{Role: authz.Role(r.Role), UnitCode: r.UnitCode, UnitPath: r.UnitPath})
+		}
 	}
 	out := make([]Account, len(users))
 	for i, u := range users {
@@ -681,7 +739,19 @@ func (s *Service) AdminListUsers(ctx context.Context, p *authz.Principal, unitCo
 	return out, nil
 }
 
-// userInScope loads a user the admin may manage: one holding a role inside the scope.
+// inScope keeps the grants inside the admin's scope: an admin sees and changes only those.
+func inScope(scope authz.Scope, grants []authz.Grant) []authz.Grant {
+	out := make([]authz.Grant, 0, len(grants))
+	for _, g := range grants {
+		if scope.Contains(g.UnitPath) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// userInScope loads a user the admin may manage: one holding a role inside the scope. It
+// returns all of the user's grants; show only inScope of them.
 func (s *Service) userInScope(ctx context.Context, scope authz.Scope, id int64) (User, []authz.Grant, error) {
 	var u User
 	err := s.st.DB(ctx).Where("id = ?", id).Take(&u).Error
@@ -717,26 +787,32 @@ func (s *Service) AdminReplaceRoles(ctx context.Context, p *authz.Principal, id 
 			return err
 		}
 		v := apperr.NewValidation()
-		grants := s.resolveRoles(ctx, v, roles)
+		grants, err := s.resolveRoles(ctx, v, roles)
+		if err != nil {
+			return err
+		}
 		checkRolesInScope(v, scope, grants, roles)
 		if err := v.Err(); err != nil {
 			return err
 		}
 		where, args := scope.SQL("unit_path")
-		s.cache.clear()
+		s.invalidateAfterCommit(ctx)
 		if err := s.st.DB(ctx).Where("user_id = ?", id).Where(where, args...).Delete(&grantRow{}).Error; err != nil {
 			return err
 		}
 		if err := s.insertGrants(ctx, id, grants); err != nil {
 			return err
 		}
-		acc, err = s.account(ctx, u)
+		all, err := s.grants(ctx, id)
+		acc = toAccount(u, inScope(scope, all))
 		return err
 	})
 	return acc, err
 }
 
-// AdminDisableUser disables a user in the admin's scope and ends their sessions.
+// AdminDisableUser disables a user in the admin's scope and ends their sessions. A user who
+// also holds roles outside the scope is refused (403): disabling would end their work for
+// units the admin does not manage, so the admin removes their own roles instead.
 func (s *Service) AdminDisableUser(ctx context.Context, p *authz.Principal, id int64) (Account, error) {
 	scope, err := s.manageScope(p)
 	if err != nil {
@@ -751,11 +827,15 @@ func (s *Service) AdminDisableUser(ctx context.Context, p *authz.Principal, id i
 		if err != nil {
 			return err
 		}
+		local := inScope(scope, grants)
+		if len(local) != len(grants) {
+			return errHoldsOtherRoles
+		}
 		if err := s.DisableUser(ctx, id); err != nil {
 			return err
 		}
 		u.Disabled = true
-		acc = toAccount(u, grants)
+		acc = toAccount(u, local)
 		return nil
 	})
 	return acc, err

@@ -11,11 +11,22 @@ import (
 	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/authz"
 	"github.com/ntmflow/ntmflow/internal/identity"
+	"github.com/ntmflow/ntmflow/internal/store"
 	"github.com/ntmflow/ntmflow/internal/testkit"
 	"github.com/ntmflow/ntmflow/internal/units"
 )
 
+// testPassword passes the strength check; the published demo password does not, outside
+// the demo accounts.
+const testPassword = "vuon-cam-duong-canh"
+
 func newService(t *testing.T) (*identity.Service, *units.Service) {
+	t.Helper()
+	svc, u, _ := newServiceStore(t)
+	return svc, u
+}
+
+func newServiceStore(t *testing.T) (*identity.Service, *units.Service, *store.Store) {
 	t.Helper()
 	st := testkit.NewDB(t)
 	u := units.NewService(st)
@@ -24,18 +35,18 @@ func newService(t *testing.T) (*identity.Service, *units.Service) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return identity.NewService(st, u, az, identity.Config{Secret: strings.Repeat("s", 32)}), u
+	return identity.NewService(st, u, az, identity.Config{Secret: strings.Repeat("s", 32)}), u, st
 }
 
 func TestLoginAuthenticateLogout(t *testing.T) {
 	ctx := context.Background()
 	svc, _ := newService(t)
-	_, err := svc.CreateUser(ctx, identity.NewUser{Username: "caoloc", FullName: "Nông Văn Lộc", Password: "ntm-demo-2022",
+	_, err := svc.CreateUser(ctx, identity.NewUser{Username: "caoloc", FullName: "Nông Văn Lộc", Password: testPassword,
 		Roles: []identity.RoleAt{{Role: "district_reviewer", UnitCode: "183"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sess, err := svc.Login(ctx, "CaoLoc", "ntm-demo-2022", "10.0.0.1", "test")
+	sess, err := svc.Login(ctx, "CaoLoc", testPassword, "10.0.0.1", "test")
 	if err != nil {
 		t.Fatalf("login: %v", err)
 	}
@@ -60,7 +71,7 @@ func TestLoginAuthenticateLogout(t *testing.T) {
 func TestWrongPasswordAndUnknownUserLookAlike(t *testing.T) {
 	ctx := context.Background()
 	svc, _ := newService(t)
-	if _, err := svc.CreateUser(ctx, identity.NewUser{Username: "tinh", FullName: "T", Password: "ntm-demo-2022",
+	if _, err := svc.CreateUser(ctx, identity.NewUser{Username: "tinh", FullName: "T", Password: testPassword,
 		Roles: []identity.RoleAt{{Role: "province_approver", UnitCode: "20"}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +85,7 @@ func TestWrongPasswordAndUnknownUserLookAlike(t *testing.T) {
 func TestLoginThrottleHoldsUnderConcurrency(t *testing.T) {
 	ctx := context.Background()
 	svc, _ := newService(t)
-	if _, err := svc.CreateUser(ctx, identity.NewUser{Username: "tinh", FullName: "T", Password: "ntm-demo-2022",
+	if _, err := svc.CreateUser(ctx, identity.NewUser{Username: "tinh", FullName: "T", Password: testPassword,
 		Roles: []identity.RoleAt{{Role: "province_approver", UnitCode: "20"}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +118,7 @@ func TestLoginThrottleHoldsUnderConcurrency(t *testing.T) {
 		t.Fatalf("20 concurrent wrong guesses: %v, want exactly 5 checked and 15 limited", counts)
 	}
 	// The right password is now limited too: the account is locked for the window.
-	if _, err := svc.Login(ctx, "tinh", "ntm-demo-2022", "10.0.9.9", ""); !errors.Is(err, apperr.ErrRateLimited) {
+	if _, err := svc.Login(ctx, "tinh", testPassword, "10.0.9.9", ""); !errors.Is(err, apperr.ErrRateLimited) {
 		t.Fatalf("login during lockout: %v", err)
 	}
 }
@@ -115,12 +126,12 @@ func TestLoginThrottleHoldsUnderConcurrency(t *testing.T) {
 func TestSuccessfulLoginsAreNotThrottled(t *testing.T) {
 	ctx := context.Background()
 	svc, _ := newService(t)
-	if _, err := svc.CreateUser(ctx, identity.NewUser{Username: "xa.haiyen", FullName: "H", Password: "ntm-demo-2022",
+	if _, err := svc.CreateUser(ctx, identity.NewUser{Username: "xa.haiyen", FullName: "H", Password: testPassword,
 		Roles: []identity.RoleAt{{Role: "commune_officer", UnitCode: "06220"}}}); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 12 {
-		if _, err := svc.Login(ctx, "xa.haiyen", "ntm-demo-2022", "10.0.0.5", ""); err != nil {
+		if _, err := svc.Login(ctx, "xa.haiyen", testPassword, "10.0.0.5", ""); err != nil {
 			t.Fatalf("login %d: %v", i, err)
 		}
 	}
@@ -129,12 +140,12 @@ func TestSuccessfulLoginsAreNotThrottled(t *testing.T) {
 func TestDisableEndsSessions(t *testing.T) {
 	ctx := context.Background()
 	svc, _ := newService(t)
-	acc, err := svc.CreateUser(ctx, identity.NewUser{Username: "vanlang", FullName: "V", Password: "ntm-demo-2022",
+	acc, err := svc.CreateUser(ctx, identity.NewUser{Username: "vanlang", FullName: "V", Password: testPassword,
 		Roles: []identity.RoleAt{{Role: "district_reviewer", UnitCode: "182"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sess, err := svc.Login(ctx, "vanlang", "ntm-demo-2022", "10.0.0.6", "")
+	sess, err := svc.Login(ctx, "vanlang", testPassword, "10.0.0.6", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +155,7 @@ func TestDisableEndsSessions(t *testing.T) {
 	if _, err := svc.Authenticate(ctx, sess.Token); !errors.Is(err, apperr.ErrUnauthenticated) {
 		t.Fatalf("session of a disabled user: %v", err)
 	}
-	if _, err := svc.Login(ctx, "vanlang", "ntm-demo-2022", "10.0.0.6", ""); !errors.Is(err, apperr.ErrInvalidCredentials) {
+	if _, err := svc.Login(ctx, "vanlang", testPassword, "10.0.0.6", ""); !errors.Is(err, apperr.ErrInvalidCredentials) {
 		t.Fatalf("disabled user login: %v", err)
 	}
 }
@@ -156,11 +167,11 @@ func TestSessionExpiry(t *testing.T) {
 	testkit.ImportUnits(t, u, "20")
 	az, _ := authz.New()
 	svc := identity.NewService(st, u, az, identity.Config{Secret: strings.Repeat("k", 32), IdleTimeout: 50 * time.Millisecond, AbsoluteTimeout: time.Hour})
-	if _, err := svc.CreateUser(ctx, identity.NewUser{Username: "tinh", FullName: "T", Password: "ntm-demo-2022",
+	if _, err := svc.CreateUser(ctx, identity.NewUser{Username: "tinh", FullName: "T", Password: testPassword,
 		Roles: []identity.RoleAt{{Role: "province_approver", UnitCode: "20"}}}); err != nil {
 		t.Fatal(err)
 	}
-	sess, err := svc.Login(ctx, "tinh", "ntm-demo-2022", "10.0.0.7", "")
+	sess, err := svc.Login(ctx, "tinh", testPassword, "10.0.0.7", "")
 	if err != nil {
 		t.Fatal(err)
 	}

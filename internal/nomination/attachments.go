@@ -3,6 +3,7 @@ package nomination
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"path/filepath"
 	"slices"
@@ -54,33 +55,134 @@ func SafeFilename(name string) string {
 	return name
 }
 
-// AddAttachment stores evidence for an editable nomination. The file is streamed to disk
-// outside the transaction; if the database write fails, a newly stored file is removed.
+// Evidence limits per nomination, besides MaxAttachmentSize per file: room for a full
+// dossier (photos of each criterion, minutes, surveys) while one dossier's storage, the
+// reviewer's reading and the hash over its files stay bounded.
+const (
+	MaxAttachmentsPerNomination = 30
+	MaxAttachmentsTotalSize     = 100 << 20 // 100 MiB
+)
+
+// LimitError refuses evidence beyond a nomination's limits. Too many files is a
+// validation error of the field "file" (422: nothing is too large, the dossier is full);
+// too many bytes in all unwraps to ErrTooLarge (413, as for one file too large).
+type LimitError struct {
+	TooMany bool // the number of files, not their size, is at the limit
+	msg     string
+	err     error
+}
+
+func (e *LimitError) Error() string         { return e.msg }
+func (e *LimitError) ClientMessage() string { return e.msg }
+func (e *LimitError) Unwrap() error         { return e.err }
+
+// checkRoom refuses one more file of size bytes when the nomination already holds n files
+// of total bytes.
+func checkRoom(n, total, size int64) error {
+	if n >= MaxAttachmentsPerNomination {
+		msg := fmt.Sprintf("a nomination holds at most %d files; delete one before adding another", MaxAttachmentsPerNomination)
+		return &LimitError{TooMany: true, msg: msg, err: apperr.Invalid("file", msg)}
+	}
+	if total+size > MaxAttachmentsTotalSize {
+		return &LimitError{msg: fmt.Sprintf("the files of a nomination may total at most %d MiB (%.1f MiB used)",
+			MaxAttachmentsTotalSize>>20, float64(total)/(1<<20)), err: apperr.ErrTooLarge}
+	}
+	return nil
+}
+
+// evidenceUsage counts a nomination's files and their bytes.
+func (s *Service) evidenceUsage(ctx context.Context, id int64) (n, total int64, err error) {
+	var u struct{ N, Total int64 }
+	err = s.st.DB(ctx).Model(&Attachment{}).Select("COUNT(*) AS n, COALESCE(SUM(size), 0) AS total").
+		Where("nomination_id = ?", id).Scan(&u).Error
+	return u.N, u.Total, err
+}
+
+// CheckKind validates an attachment kind; empty means "other".
+func CheckKind(kind string) error {
+	if kind != "" && !slices.Contains(criteria.AttachmentKinds, kind) {
+		return apperr.Invalid("kind", "must be photo, minutes, survey or other")
+	}
+	return nil
+}
+
+// AddAttachment stores evidence for an editable nomination: ReceiveFile, then Attach.
 // Attachments change the dossier (and its hash) but not the version, so a client that
 // uploads evidence between create and submit can keep the version it has.
 func (s *Service) AddAttachment(ctx context.Context, p *authz.Principal, id int64, kind, filename string, body io.Reader) (Attachment, error) {
-	if kind == "" {
-		kind = "other"
+	if err := CheckKind(kind); err != nil {
+		return Attachment{}, err
 	}
-	if !slices.Contains(criteria.AttachmentKinds, kind) {
-		return Attachment{}, apperr.Invalid("kind", "must be photo, minutes, survey or other")
-	}
-	r, err := s.loadForRead(ctx, p, id)
+	up, err := s.ReceiveFile(ctx, p, id, filename, body)
 	if err != nil {
 		return Attachment{}, err
 	}
+	return up.Attach(ctx, kind)
+}
+
+// Upload is a file whose bytes are stored but whose row is not written yet: a multipart
+// form may name the kind after the file, and the file is streamed, never held in memory.
+// Call Attach or Discard.
+type Upload struct {
+	s        *Service
+	p        *authz.Principal
+	id       int64
+	filename string
+	blob     Blob
+	done     bool
+}
+
+// ReceiveFile checks that p may add evidence to nomination id now and that it has room,
+// then streams body to the blob store outside any transaction.
+func (s *Service) ReceiveFile(ctx context.Context, p *authz.Principal, id int64, filename string, body io.Reader) (*Upload, error) {
+	r, err := s.loadForRead(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
 	if _, err := decide(s.authz, p, ActionUpdate, r.UnitPath, r.Status); err != nil {
-		return Attachment{}, err
+		return nil, err
+	}
+	// Refuse a full dossier before reading the file; Attach checks again under the lock.
+	n, total, err := s.evidenceUsage(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkRoom(n, total, 0); err != nil {
+		return nil, err
 	}
 	blob, err := s.blobs.Put(body, MaxAttachmentSize)
 	if err != nil {
+		return nil, err
+	}
+	return &Upload{s: s, p: p, id: id, filename: filename, blob: blob}, nil
+}
+
+// Attach writes the attachment row of kind (empty: "other") and rehashes the dossier, under
+// the nomination's row lock. On failure the stored bytes are removed unless referenced.
+func (u *Upload) Attach(ctx context.Context, kind string) (Attachment, error) {
+	if u.done {
+		return Attachment{}, errors.New("upload already attached or discarded")
+	}
+	if err := CheckKind(kind); err != nil {
+		u.Discard(ctx)
 		return Attachment{}, err
 	}
-	a := Attachment{NominationID: id, SHA256: blob.SHA256, Size: blob.Size, ContentType: blob.ContentType,
-		Kind: kind, Filename: SafeFilename(filename), CreatedBy: p.UserID, CreatedAt: s.now()}
-	err = s.st.WithTx(ctx, func(ctx context.Context) error {
-		r, err := s.lockEditable(ctx, p, id)
+	if kind == "" {
+		kind = "other"
+	}
+	s := u.s
+	a := Attachment{NominationID: u.id, SHA256: u.blob.SHA256, Size: u.blob.Size, ContentType: u.blob.ContentType,
+		Kind: kind, Filename: SafeFilename(u.filename), CreatedBy: u.p.UserID, CreatedAt: s.now()}
+	err := s.st.WithTx(ctx, func(ctx context.Context) error {
+		r, err := s.lockEditable(ctx, u.p, u.id)
 		if err != nil {
+			return err
+		}
+		n, total, err := s.evidenceUsage(ctx, u.id)
+		if err != nil {
+			return err
+		}
+		if err := checkRoom(n, total, a.Size); err != nil {
 			return err
 		}
 		if err := s.st.DB(ctx).Create(&a).Error; err != nil {
@@ -88,28 +190,40 @@ func (s *Service) AddAttachment(ctx context.Context, p *authz.Principal, id int6
 		}
 		return s.rehash(ctx, r)
 	})
-	if err != nil && blob.Created {
-		s.removeIfUnreferenced(ctx, blob.SHA256)
+	if err != nil {
+		u.Discard(ctx)
+		return Attachment{}, err
 	}
-	return a, err
+	u.done = true
+	return a, nil
 }
 
-// lockEditable re-reads the nomination inside the transaction and takes its row lock by
-// touching it, so a concurrent submit cannot slip between the check and the write.
+// Discard removes the stored bytes of an upload that will not be attached (unless the
+// same bytes are evidence elsewhere). Safe to call more than once.
+func (u *Upload) Discard(ctx context.Context) {
+	if u.done {
+		return
+	}
+	u.done = true
+	if u.blob.Created {
+		u.s.removeIfUnreferenced(ctx, u.blob.SHA256)
+	}
+}
+
+// lockEditable re-reads the nomination inside the transaction with its row lock (see
+// loadForUpdate) and checks that p may still edit it, so a concurrent submit either sees
+// this change in the dossier it hashes or makes this change fail. Editing evidence
+// touches updated_at: the dossier changed.
 func (s *Service) lockEditable(ctx context.Context, p *authz.Principal, id int64) (*row, error) {
-	r, err := s.loadForRead(ctx, p, id)
+	r, err := s.loadForUpdate(ctx, p, id)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := decide(s.authz, p, ActionUpdate, r.UnitPath, r.Status); err != nil {
 		return nil, err
 	}
-	res := s.st.DB(ctx).Model(&row{}).Where("id = ? AND status IN ?", id, []Status{Draft, Returned}).Update("updated_at", s.now())
-	if res.Error != nil {
-		return nil, res.Error
-	}
-	if res.RowsAffected != 1 {
-		return nil, apperr.ErrInvalidTransition
+	if err := s.st.DB(ctx).Model(&row{}).Where("id = ?", id).Update("updated_at", s.now()).Error; err != nil {
+		return nil, err
 	}
 	return r, nil
 }

@@ -117,5 +117,9 @@ func readError(err error) error {
 	if errors.As(err, &mbe) {
 		return apperr.ErrTooLarge
 	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		// The client's body ended inside the file (a truncated multipart body): its error.
+		return fmt.Errorf("%w: the upload ended before the file was complete", apperr.ErrBadRequest)
+	}
 	return fmt.Errorf("reading upload: %w", err)
 }

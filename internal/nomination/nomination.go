@@ -5,7 +5,9 @@ package nomination
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/authz"
@@ -28,32 +31,33 @@ import (
 
 // row is the nominations table.
 type row struct {
-	ID             int64 `gorm:"primaryKey"`
-	Type           string
-	Status         Status
-	Version        int
-	CommuneCode    string
-	DistrictCode   string
-	ProvinceCode   string
-	UnitPath       string
-	CampaignID     *int64
-	CriteriaSetID  int64
-	Title          string
-	OwnerName      string
-	Village        string
-	SearchText     string
-	Subject        string
-	Assessment     string
-	Review         *string
-	SelfScore      float64
-	SelfPasses     bool
-	CreatedBy      int64
-	IdempotencyKey *string
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
-	SubmittedAt    *time.Time
-	RecognitionID  *int64
-	DossierSHA256  string `gorm:"column:dossier_sha256"`
+	ID              int64 `gorm:"primaryKey"`
+	Type            string
+	Status          Status
+	Version         int
+	CommuneCode     string
+	DistrictCode    string
+	ProvinceCode    string
+	UnitPath        string
+	CampaignID      *int64
+	CriteriaSetID   int64
+	Title           string
+	OwnerName       string
+	Village         string
+	SearchText      string
+	Subject         string
+	Assessment      string
+	Review          *string
+	SelfScore       float64
+	SelfPasses      bool
+	CreatedBy       int64
+	IdempotencyKey  *string
+	IdempotencyHash *string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	SubmittedAt     *time.Time
+	RecognitionID   *int64
+	DossierSHA256   string `gorm:"column:dossier_sha256"`
 }
 
 func (row) TableName() string { return "nominations" }
@@ -164,6 +168,15 @@ func NewService(st *store.Store, az *authz.Authorizer, u *units.Service, c *crit
 	}
 }
 
+// AsOf returns the service with its clock stopped at t, for recording history: the demo
+// seed runs its dossiers through the workflow on days inside the (past) campaign they
+// belong to, as they would have happened then. Never used for serving requests.
+func (s *Service) AsOf(t time.Time) *Service {
+	c := *s
+	c.now = func() time.Time { return t }
+	return &c
+}
+
 // Collector exposes the workflow metrics.
 func (s *Service) Collector() prometheus.Collector { return s.transitions }
 
@@ -181,17 +194,17 @@ type Input struct {
 	Assessment  *[]AssessmentItem
 }
 
-// Create stores a new draft. With an idempotency key, a repeat by the same user returns
-// the first nomination and creates nothing (created reports which).
+// Create stores a new draft. With an idempotency key, a repeat by the same user with the
+// same request returns the first nomination and creates nothing (created reports which).
 func (s *Service) Create(ctx context.Context, p *authz.Principal, in Input, idemKey string) (v View, created bool, err error) {
 	if len(idemKey) > 100 {
 		return View{}, false, apperr.Invalid("Idempotency-Key", "must be at most 100 characters")
 	}
+	var reqHash string
 	if idemKey != "" {
-		if v, err := s.byIdempotencyKey(ctx, p, idemKey); err == nil {
-			return v, false, nil
-		} else if !errors.Is(err, apperr.ErrNotFound) {
-			return View{}, false, err
+		reqHash = requestHash(in)
+		if v, err := s.replay(ctx, p, idemKey, reqHash); !errors.Is(err, errNoReplay) {
+			return v, false, err
 		}
 	}
 	val := apperr.NewValidation()
@@ -200,6 +213,9 @@ func (s *Service) Create(ctx context.Context, p *authz.Principal, in Input, idem
 		val.Add("type", "must be model_garden or model_residential_area")
 	}
 	commune, err := s.units.Get(ctx, in.CommuneCode)
+	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
+		return View{}, false, err // the lookup failed, not the code: never a 422
+	}
 	if err != nil || commune.Level != units.Commune {
 		val.Add("commune_code", "is not a current commune")
 	}
@@ -229,7 +245,7 @@ func (s *Service) Create(ctx context.Context, p *authz.Principal, in Input, idem
 		r.DistrictCode = codes[1]
 	}
 	if idemKey != "" {
-		r.IdempotencyKey = &idemKey
+		r.IdempotencyKey, r.IdempotencyHash = &idemKey, &reqHash
 	}
 	err = s.st.WithTx(ctx, func(ctx context.Context) error {
 		if err := s.applyInput(ctx, &r, set, in, val); err != nil {
@@ -248,7 +264,10 @@ func (s *Service) Create(ctx context.Context, p *authz.Principal, in Input, idem
 	})
 	if err != nil {
 		if idemKey != "" && store.IsUniqueViolation(err) { // a concurrent repeat won the race
-			v, err := s.byIdempotencyKey(ctx, p, idemKey)
+			v, err := s.replay(ctx, p, idemKey, reqHash)
+			if errors.Is(err, errNoReplay) {
+				err = apperr.ErrConflict
+			}
 			return v, false, err
 		}
 		return View{}, false, err
@@ -258,16 +277,58 @@ func (s *Service) Create(ctx context.Context, p *authz.Principal, in Input, idem
 	return v, true, err
 }
 
-func (s *Service) byIdempotencyKey(ctx context.Context, p *authz.Principal, key string) (View, error) {
-	var r row
-	err := s.st.DB(ctx).Where("created_by = ? AND idempotency_key = ?", p.UserID, key).Take(&r).Error
+// errNoReplay: the user has not used this idempotency key yet.
+var errNoReplay = errors.New("no nomination with this idempotency key")
+
+// replay answers a repeated POST with the nomination the key first created. Keys are per
+// user. The answer is a read of that nomination, so it needs the same authorization as
+// GET: a user moved out of its commune (or without roles) gets ErrNotFound. A key sent with
+// another request is refused rather than answered with a nomination the client did not ask for.
+func (s *Service) replay(ctx context.Context, p *authz.Principal, key, reqHash string) (View, error) {
+	var first struct {
+		ID              int64
+		IdempotencyHash *string
+	}
+	err := s.st.DB(ctx).Model(&row{}).Select("id, idempotency_hash").
+		Where("created_by = ? AND idempotency_key = ?", p.UserID, key).Take(&first).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return View{}, apperr.ErrNotFound
+		return View{}, errNoReplay
 	}
 	if err != nil {
 		return View{}, err
 	}
-	return s.viewOf(ctx, &r)
+	r, err := s.loadForRead(ctx, p, first.ID)
+	if err != nil {
+		return View{}, err
+	}
+	// Rows created before request hashes were kept have none to compare.
+	if first.IdempotencyHash != nil && *first.IdempotencyHash != reqHash {
+		return View{}, apperr.ErrIdempotencyKeyReused
+	}
+	return s.viewOf(ctx, r)
+}
+
+// requestHash is the SHA-256 of a create request in canonical JSON (object keys sorted, no
+// spaces, numbers as decoded), so the same request sent with other spacing or key order
+// counts as the same.
+func requestHash(in Input) string {
+	req := map[string]any{"type": in.Type, "commune_code": in.CommuneCode, "campaign_id": in.CampaignID,
+		"title": in.Title, "subject": nil, "assessment": in.Assessment}
+	if len(in.Subject) > 0 {
+		var subject any
+		if err := json.Unmarshal(in.Subject, &subject); err != nil {
+			subject = string(in.Subject) // not JSON: compared byte for byte
+		}
+		req["subject"] = subject
+	}
+	raw, _ := json.Marshal(req)
+	// Round-trip once more so values inside the assessment are canonical too.
+	var canon any
+	if json.Unmarshal(raw, &canon) == nil {
+		raw, _ = json.Marshal(canon)
+	}
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:])
 }
 
 // applyInput validates the editable fields and writes them into r.
@@ -280,8 +341,14 @@ func (s *Service) applyInput(ctx context.Context, r *row, set *criteria.Set, in 
 		r.Title = t
 	}
 	if in.CampaignID != nil {
-		if err := s.checkCampaign(ctx, *in.CampaignID, r.ProvinceCode); err != nil {
+		// Only joining a campaign needs it running: a dossier returned for revision stays
+		// editable in the campaign it joined, even after that campaign has ended.
+		joining := !sameCampaign(r.CampaignID, in.CampaignID)
+		var ce campaignError
+		if err := s.checkCampaign(ctx, *in.CampaignID, r.ProvinceCode, joining); errors.As(err, &ce) {
 			val.Add("campaign_id", err.Error())
+		} else if err != nil {
+			return err // a database error is not the client's mistake
 		}
 		r.CampaignID = in.CampaignID
 	}
@@ -307,13 +374,38 @@ func (s *Service) applyInput(ctx context.Context, r *row, set *criteria.Set, in 
 	return nil
 }
 
-func (s *Service) checkCampaign(ctx context.Context, id int64, province string) error {
-	var c struct{ ProvinceCode string }
-	err := s.st.DB(ctx).Table("campaigns").Select("province_code").Where("id = ?", id).Take(&c).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && c.ProvinceCode != province) {
-		return errors.New("is not a campaign of this province")
+// campaignError is what is wrong with a client's campaign_id (unlike a database error).
+type campaignError string
+
+func (e campaignError) Error() string { return string(e) }
+
+const errNotProvinceCampaign = campaignError("is not a campaign of this province")
+
+// checkCampaign checks that campaign id is of the province and, when running is set, that
+// its period includes today: a nomination joining a campaign that has ended (or not yet
+// begun) could never be recognised within it, so it would never count.
+func (s *Service) checkCampaign(ctx context.Context, id int64, province string, running bool) error {
+	var c struct {
+		ProvinceCode     string
+		StartsOn, EndsOn time.Time
 	}
-	return err
+	err := s.st.DB(ctx).Table("campaigns").Select("province_code, starts_on, ends_on").Where("id = ?", id).Take(&c).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && c.ProvinceCode != province) {
+		return errNotProvinceCampaign
+	}
+	if err != nil || !running {
+		return err
+	}
+	// Compared as dates: the drivers return DATE columns at midnight.
+	day := today(s.now()).Format(time.DateOnly)
+	from, to := c.StartsOn.Format(time.DateOnly), c.EndsOn.Format(time.DateOnly)
+	switch {
+	case day > to:
+		return campaignError(fmt.Sprintf("the campaign ended on %s (it ran from %s); choose a running campaign", to, from))
+	case day < from:
+		return campaignError(fmt.Sprintf("the campaign starts on %s; choose a running campaign", from))
+	}
+	return nil
 }
 
 // checkAssessment validates the self-assessment against the set; null values are dropped
@@ -364,13 +456,30 @@ func assessmentValues(items []AssessmentItem) map[string]any {
 // loadForRead returns the nomination if p may read it; otherwise ErrNotFound, whether it
 // exists or not.
 func (s *Service) loadForRead(ctx context.Context, p *authz.Principal, id int64) (*row, error) {
+	return s.load(ctx, p, id, false)
+}
+
+// loadForUpdate is loadForRead that also takes the row lock for the rest of the
+// transaction, so what a write reads (status, version, and the attachments the dossier
+// hash covers, which change without a version bump) stays as read until it commits.
+// PostgreSQL gets SELECT … FOR UPDATE; SQLite ignores the clause because its transactions
+// begin IMMEDIATE and so already hold the database's only write lock.
+func (s *Service) loadForUpdate(ctx context.Context, p *authz.Principal, id int64) (*row, error) {
+	return s.load(ctx, p, id, true)
+}
+
+func (s *Service) load(ctx context.Context, p *authz.Principal, id int64, lock bool) (*row, error) {
 	scope := s.authz.Scopes(p, authz.ObjNomination, authz.ActRead)
 	if scope.Empty() {
 		return nil, apperr.ErrNotFound
 	}
 	where, args := scope.CodeSQL(authz.UnitCodeColumns)
+	db := s.st.DB(ctx)
+	if lock {
+		db = db.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
+	}
 	var r row
-	err := s.st.DB(ctx).Where("id = ?", id).Where(where, args...).Take(&r).Error
+	err := db.Where("id = ?", id).Where(where, args...).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, apperr.ErrNotFound
 	}
@@ -458,7 +567,7 @@ func nonNil(s []string) []string {
 func (s *Service) Update(ctx context.Context, p *authz.Principal, id int64, ifMatch int, in Input) (View, error) {
 	var out View
 	err := s.st.WithTx(ctx, func(ctx context.Context) error {
-		r, err := s.loadForRead(ctx, p, id)
+		r, err := s.loadForUpdate(ctx, p, id)
 		if err != nil {
 			return err
 		}

@@ -74,7 +74,7 @@ func (s *Service) Transition(ctx context.Context, p *authz.Principal, id int64, 
 	)
 	err := s.st.WithTx(ctx, func(ctx context.Context) error {
 		var err error
-		if r, err = s.loadForRead(ctx, p, id); err != nil {
+		if r, err = s.loadForUpdate(ctx, p, id); err != nil {
 			return err
 		}
 		rule, err := s.checkAction(p, r, in.Action, ifMatch)
@@ -210,15 +210,35 @@ func checkDecision(d *Decision, now time.Time, val *apperr.ValidationError) {
 	if d.Signer == "" || utf8.RuneCountInString(d.Signer) > 200 {
 		val.Add("decision.signer", "is required (at most 200 characters)")
 	}
-	date, err := time.Parse(time.DateOnly, d.Date)
+	checkPastDate(val, "decision.date", d.Date, now)
+}
+
+// earliestDate bounds every date typed into a dossier from below: the movement's records
+// begin long after it, so an earlier date (year 1, 0202 for 2022) is a typing error.
+var earliestDate = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// vietnam is the time zone of every date in a dossier: "today" is Vietnam's, so a visit
+// entered at 6 in the morning (the day before, in UTC) is not in the future.
+var vietnam = time.FixedZone("ICT", 7*3600)
+
+// today is the date in Vietnam at now, as midnight UTC (how dates are parsed).
+func today(now time.Time) time.Time {
+	y, m, d := now.In(vietnam).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// checkPastDate validates a YYYY-MM-DD date from 2000-01-01 to today, naming field.
+func checkPastDate(val *apperr.ValidationError, field, value string, now time.Time) time.Time {
+	date, err := time.Parse(time.DateOnly, value)
 	switch {
 	case err != nil:
-		val.Add("decision.date", "must be a date YYYY-MM-DD")
-	case date.After(now):
-		val.Add("decision.date", "cannot be in the future")
-	case date.Year() < 2000:
-		val.Add("decision.date", "is too far in the past")
+		val.Add(field, "must be a date YYYY-MM-DD")
+	case date.Before(earliestDate):
+		val.Add(field, "must be on or after "+earliestDate.Format(time.DateOnly))
+	case date.After(today(now)):
+		val.Add(field, "cannot be in the future (after "+today(now).Format(time.DateOnly)+")")
 	}
+	return date
 }
 
 func (s *Service) issueRecognition(ctx context.Context, r *row, set *criteria.Set, d *Decision) (*recognition.Recognition, error) {
@@ -283,7 +303,7 @@ type ReviewInput struct {
 func (s *Service) SaveReview(ctx context.Context, p *authz.Principal, id int64, ifMatch int, in ReviewInput) (View, error) {
 	var out View
 	err := s.st.WithTx(ctx, func(ctx context.Context) error {
-		r, err := s.loadForRead(ctx, p, id)
+		r, err := s.loadForUpdate(ctx, p, id)
 		if err != nil {
 			return err
 		}
@@ -321,7 +341,7 @@ func (s *Service) SaveReview(ctx context.Context, p *authz.Principal, id int64, 
 }
 
 // buildReview validates a review: every criterion scored exactly once, score criteria
-// within 0..max, a visit date that is not in the future.
+// within 0..max, a visit date from 2000-01-01 to today.
 func (s *Service) buildReview(set *criteria.Set, in ReviewInput, p *authz.Principal) (*Review, error) {
 	val := apperr.NewValidation()
 	byCode := map[string]ReviewScore{}
@@ -354,13 +374,7 @@ func (s *Service) buildReview(set *criteria.Set, in ReviewInput, p *authz.Princi
 	if len(missing) > 0 {
 		val.Add("scores", "every criterion must be scored; missing: "+strings.Join(missing, ", "))
 	}
-	visited, err := time.Parse(time.DateOnly, in.VisitedOn)
-	switch {
-	case err != nil:
-		val.Add("visited_on", "must be a date YYYY-MM-DD")
-	case visited.After(s.now()):
-		val.Add("visited_on", "cannot be in the future")
-	}
+	visited := checkPastDate(val, "visited_on", in.VisitedOn, s.now())
 	summary := strings.TrimSpace(in.Summary)
 	if utf8.RuneCountInString(summary) > maxComment {
 		val.Add("summary", fmt.Sprintf("is too long (at most %d characters)", maxComment))

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/base64"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ntmflow/ntmflow/internal/apperr"
+	"github.com/ntmflow/ntmflow/internal/textfold"
 )
 
 // PublicFilter narrows the public registry.
@@ -18,6 +20,9 @@ type PublicFilter struct {
 	Year     int
 	Limit    int
 	Cursor   string
+	// Query searches the owner's name, the title, the village and the decision number,
+	// without regard to case or diacritics ("hai yen" finds "Hải Yến").
+	Query string
 }
 
 // PublicPage is one page of active recognitions, newest first.
@@ -50,6 +55,15 @@ func (s *Service) PublicList(ctx context.Context, f PublicFilter) (PublicPage, e
 	}
 	if f.Commune != "" {
 		q = q.Where("commune_code = ?", f.Commune)
+	}
+	if term := textfold.Fold(f.Query); term != "" {
+		like := "%" + strings.NewReplacer("%", "", "_", "", "\\", "").Replace(term) + "%"
+		// Names and village are matched through the nomination's folded search_text (the
+		// recognition copies them from it at approval; SQL cannot strip diacritics on both
+		// databases). Decision numbers carry no diacritics beyond the Đ of "QĐ", which is
+		// folded here; LOWER folds the ASCII letters on both databases.
+		q = q.Where(`(EXISTS (SELECT 1 FROM nominations n WHERE n.id = recognitions.nomination_id AND n.search_text LIKE ?)
+			OR REPLACE(REPLACE(LOWER(decision_number), 'Đ', 'd'), 'đ', 'd') LIKE ?)`, like, like)
 	}
 	if f.Cursor != "" {
 		b, err := base64.RawURLEncoding.DecodeString(f.Cursor)

@@ -164,8 +164,10 @@ func (s *Service) List(ctx context.Context, p *authz.Principal, unitsSvc *units.
 	scope := s.authz.Scopes(p, authz.ObjRecognition, authz.ActRead)
 	if f.Unit != "" {
 		u, err := unitsSvc.Get(ctx, f.Unit)
-		if err != nil {
+		if errors.Is(err, apperr.ErrNotFound) {
 			return nil, apperr.Invalid("unit", "is not a current unit")
+		} else if err != nil {
+			return nil, err
 		}
 		scope = scope.Narrow(u.Path)
 	}

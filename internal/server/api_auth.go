@@ -41,7 +41,7 @@ func (s *Server) login(c echo.Context) error {
 	}
 	setSessionCookie(c, sess.Token, sess.ExpiresAt)
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusOK, map[string]any{"token": sess.Token, "user": toMe(sess.Account), "csrf_token": sess.CSRFToken})
+	return c.JSON(http.StatusOK, map[string]any{"token": sess.Token, "user": toMe(sess.Account), "csrf_token": maskCSRF(sess.CSRFToken)})
 }
 
 func (s *Server) logout(c echo.Context) error {

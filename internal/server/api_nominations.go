@@ -216,6 +216,9 @@ func (s *Server) uploadAttachment(c echo.Context) error {
 	return c.JSON(http.StatusCreated, a)
 }
 
+// receiveAttachment reads one file and its optional kind, in either order: the file is
+// stored when its part arrives and attached once the whole form is read, so a kind sent
+// after the file is not lost (clients and form libraries do not all keep field order).
 func (s *Server) receiveAttachment(c echo.Context) (nomination.Attachment, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -225,30 +228,52 @@ func (s *Server) receiveAttachment(c echo.Context) (nomination.Attachment, error
 	if err != nil {
 		return nomination.Attachment{}, badRequest("send multipart/form-data with a file field", "file")
 	}
-	kind := ""
+	ctx := c.Request().Context()
+	var (
+		kind string
+		up   *nomination.Upload
+	)
+	fail := func(err error) (nomination.Attachment, error) {
+		if up != nil {
+			up.Discard(ctx)
+		}
+		return nomination.Attachment{}, err
+	}
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return nomination.Attachment{}, apperr.Invalid("file", "is required")
+			break
 		}
 		if err != nil {
-			return nomination.Attachment{}, multipartError(err)
+			return fail(multipartError(err))
 		}
 		switch part.FormName() {
 		case "kind", "csrf_token":
 			b, err := io.ReadAll(io.LimitReader(part, 100))
 			if err != nil {
-				return nomination.Attachment{}, multipartError(err)
+				return fail(multipartError(err))
 			}
 			if part.FormName() == "kind" {
 				kind = strings.TrimSpace(string(b))
 			}
 		case "file":
-			// kind must come before the file in the form; the web form orders it so.
-			return s.nominations.AddAttachment(c.Request().Context(), principal(c), id, kind, part.FileName(), part)
+			if up != nil {
+				return fail(badRequest("send one file per request", "file"))
+			}
+			// A kind already known is checked before the file is read.
+			if err := nomination.CheckKind(kind); err != nil {
+				return fail(err)
+			}
+			if up, err = s.nominations.ReceiveFile(ctx, principal(c), id, part.FileName(), part); err != nil {
+				return fail(err)
+			}
 		}
 		part.Close()
 	}
+	if up == nil {
+		return nomination.Attachment{}, apperr.Invalid("file", "is required")
+	}
+	return up.Attach(ctx, kind)
 }
 
 func multipartError(err error) error {

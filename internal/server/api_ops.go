@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -22,10 +23,16 @@ func (s *Server) readyz(c echo.Context) error {
 	if err := s.store.Ping(ctx); err != nil {
 		body["database"], body["migrations"], body["status"] = "unreachable", "unknown", "unavailable"
 		status = http.StatusServiceUnavailable
-	} else if ok, err := s.store.MigrationsCurrent(ctx); err != nil || !ok {
+	} else if ok, err := s.store.MigrationsCurrent(ctx); err != nil {
+		body["database"], body["migrations"], body["status"] = "unreachable", "unknown", "unavailable"
+		status = http.StatusServiceUnavailable
+	} else if !ok {
 		body["migrations"], body["status"] = "pending", "unavailable"
 		status = http.StatusServiceUnavailable
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
+	if status == http.StatusServiceUnavailable {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(unavailableRetryAfter))
+	}
 	return c.JSON(status, body)
 }

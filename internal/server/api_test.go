@@ -73,7 +73,7 @@ func TestUnitsAndOpsAPI(t *testing.T) {
 	if n := strings.Count(res.Body, `"level":"commune"`); n != 22 {
 		t.Fatalf("Cao Lộc lists %d communes, want 22", n)
 	}
-	metrics := a.Do(t, "GET", "/metrics", "", nil)
+	metrics := a.Do(t, "GET", "/metrics", testkit.TestMetricsToken, nil)
 	for _, want := range []string{`ntmflow_http_requests_total{method="GET",route="/api/v1/units/:code",status="200"}`,
 		"ntmflow_http_request_duration_seconds_bucket", "go_sql_open_connections"} {
 		if !strings.Contains(metrics.Body, want) {

@@ -16,6 +16,7 @@ const (
 	sessionCookie = "ntmflow_session"
 	ctxAuth       = "auth"
 	ctxViaCookie  = "auth_via_cookie"
+	metricsPath   = "/metrics"
 )
 
 // loadPrincipal resolves the session once per request, from the bearer token or the
@@ -23,6 +24,9 @@ const (
 // that into 401 and checks CSRF.
 func (s *Server) loadPrincipal(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if c.Path() == metricsPath {
+			return next(c) // its bearer token is the metrics token, not a session
+		}
 		token, viaCookie := "", false
 		if h := c.Request().Header.Get(echo.HeaderAuthorization); h != "" {
 			scheme, t, ok := strings.Cut(h, " ")
@@ -98,7 +102,7 @@ func (s *Server) checkCSRF(c echo.Context, auth *identity.Authenticated) error {
 			presented = c.Request().FormValue("csrf_token")
 		}
 	}
-	if !s.identity.CheckCSRF(auth.TokenHash, presented) {
+	if !s.validCSRF(auth, presented) {
 		return &csrfError{}
 	}
 	return nil
@@ -133,13 +137,13 @@ func principal(c echo.Context) *authz.Principal {
 func setSessionCookie(c echo.Context, token string, expires time.Time) {
 	c.SetCookie(&http.Cookie{
 		Name: sessionCookie, Value: token, Path: "/", Expires: expires,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.IsTLS(),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: isHTTPS(c),
 	})
 }
 
 func clearSessionCookie(c echo.Context) {
 	c.SetCookie(&http.Cookie{
 		Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.IsTLS(),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: isHTTPS(c),
 	})
 }

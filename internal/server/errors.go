@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/ntmflow/ntmflow/internal/apperr"
+	"github.com/ntmflow/ntmflow/internal/store"
 )
 
 // errorKind is one row of the single error table of SPEC §4.
@@ -24,6 +25,7 @@ var errorTable = []struct {
 	kind errorKind
 }{
 	{apperr.ErrBadRequest, errorKind{http.StatusBadRequest, "bad_request", "The request is malformed."}},
+	{apperr.ErrIdempotencyKeyReused, errorKind{http.StatusUnprocessableEntity, "idempotency_key_reused", "This Idempotency-Key was already used with a different request; send a new key."}},
 	{apperr.ErrUnauthenticated, errorKind{http.StatusUnauthorized, "unauthenticated", "Sign-in required."}},
 	{apperr.ErrInvalidCredentials, errorKind{http.StatusUnauthorized, "invalid_credentials", "Wrong username or password."}},
 	{apperr.ErrForbidden, errorKind{http.StatusForbidden, "forbidden", "Your role does not allow this action."}},
@@ -35,6 +37,7 @@ var errorTable = []struct {
 	{apperr.ErrUnsupportedMedia, errorKind{http.StatusUnsupportedMediaType, "unsupported_media_type", "This file type is not allowed."}},
 	{apperr.ErrPreconditionRequired, errorKind{http.StatusPreconditionRequired, "precondition_required", "Send If-Match with the current version."}},
 	{apperr.ErrRateLimited, errorKind{http.StatusTooManyRequests, "rate_limited", "Too many attempts; try again later."}},
+	{apperr.ErrUnavailable, errorKind{http.StatusServiceUnavailable, "unavailable", "The service is temporarily unavailable; try again shortly."}},
 }
 
 var (
@@ -53,6 +56,10 @@ var (
 	}
 )
 
+// unavailableRetryAfter is the Retry-After (seconds) of a 503: about the time a
+// PostgreSQL restart or failover takes.
+const unavailableRetryAfter = 5
+
 // ErrorBody is the JSON shape of every error (SPEC §4).
 type ErrorBody struct {
 	Error ErrorDetail `json:"error"`
@@ -67,6 +74,10 @@ type ErrorDetail struct {
 
 // classify finds the table row for err. Unknown errors are internal.
 func classify(err error) (errorKind, map[string]any) {
+	if store.IsUnavailable(err) {
+		// The database is away: the request was fine and may be retried as it is.
+		err = apperr.ErrUnavailable
+	}
 	var ve *apperr.ValidationError
 	if errors.As(err, &ve) {
 		details := make(map[string]any, len(ve.Fields))
@@ -96,12 +107,19 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	kind, details := classify(err)
 	ctx := c.Request().Context()
-	if kind.status >= 500 {
+	switch {
+	case kind.status == http.StatusServiceUnavailable:
+		// Expected while the database is away; the readiness probe already reports it.
+		s.log.WarnContext(ctx, "database unavailable", "err", err.Error(), "method", c.Request().Method, "route", c.Path())
+	case kind.status >= 500:
 		s.log.ErrorContext(ctx, "request failed", "err", err.Error(), "method", c.Request().Method, "route", c.Path())
 	}
 	var rl *apperr.RateLimited
 	if errors.As(err, &rl) && rl.RetryAfterSeconds > 0 {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(rl.RetryAfterSeconds))
+	}
+	if kind.status == http.StatusServiceUnavailable {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(unavailableRetryAfter))
 	}
 	if wantsHTML(c) {
 		if rerr := s.renderError(c, kind); rerr == nil {

@@ -29,7 +29,7 @@ func (s *Server) loginPage(c echo.Context) error {
 func (s *Server) renderLogin(c echo.Context, status int, f loginForm) error {
 	f.Token = randomToken()
 	c.SetCookie(&http.Cookie{Name: loginCSRFCookie, Value: f.Token, Path: "/login", HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, Secure: c.IsTLS(), MaxAge: 3600})
+		SameSite: http.SameSiteStrictMode, Secure: isHTTPS(c), MaxAge: 3600})
 	return s.render(c, status, "login", s.page(c, "login", "login.title", f))
 }
 
@@ -73,6 +73,6 @@ func (s *Server) setLanguage(c echo.Context) error {
 			return err
 		}
 	}
-	c.SetCookie(&http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: c.IsTLS()})
+	c.SetCookie(&http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: isHTTPS(c)})
 	return c.Redirect(http.StatusSeeOther, localPath(c.FormValue("back"), "/"))
 }

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -40,7 +42,7 @@ func (s *Server) page(c echo.Context, nav, titleKey string, data any) *Page {
 		catalog: s.pages.catalog, Flash: takeFlash(c)}
 	if a := authOf(c); a != nil {
 		p.User = a.Principal
-		p.CSRF = s.identity.CSRFToken(a.TokenHash)
+		p.CSRF = s.csrfFor(a.TokenHash) // masked anew for every page (csrf.go)
 		p.IsDemo = a.IsDemo
 	}
 	return p
@@ -51,7 +53,7 @@ var flashKey = regexp.MustCompile(`^(ok|error):[a-z0-9_.]{1,64}$`)
 // setFlash leaves a one-time message (a message id, never free text) for the next page.
 func setFlash(c echo.Context, kind, key string) {
 	c.SetCookie(&http.Cookie{Name: flashCookie, Value: kind + ":" + key, Path: "/", MaxAge: 60,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.IsTLS()})
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: isHTTPS(c)})
 }
 
 func takeFlash(c echo.Context) *Flash {
@@ -83,9 +85,16 @@ func (s *Server) requirePage(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// localPath accepts only same-site paths as redirect targets.
+// localPath accepts only same-site paths (with their query) as redirect targets. Browsers
+// drop tab and newline from a Location and read a backslash as a slash, so "/<TAB>/evil.com"
+// or "/\evil.com" would become "//evil.com", another site: any control character or
+// backslash refuses the whole value rather than trying to clean it.
 func localPath(p, fallback string) string {
-	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+	if p == "" || len(p) > 2048 || !utf8.ValidString(p) || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") ||
+		strings.ContainsRune(p, '\\') || strings.IndexFunc(p, unicode.IsControl) >= 0 {
+		return fallback
+	}
+	if u, err := url.Parse(p); err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return fallback
 	}
 	return p

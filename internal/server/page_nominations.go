@@ -337,8 +337,10 @@ func (s *Server) createNominationSubmit(c echo.Context) error {
 		return apperr.ErrBadRequest
 	}
 	commune, err := s.units.Get(ctx, f.CommuneCode)
-	if err != nil {
+	if errors.Is(err, apperr.ErrNotFound) {
 		return apperr.ErrBadRequest
+	} else if err != nil {
+		return err // a database error is not the client's mistake
 	}
 	if f.Set, err = s.criteria.Current(ctx, criteria.Type(f.Type), units.SplitPath(commune.Path)[0]); err != nil {
 		return err
@@ -789,9 +791,14 @@ func (s *Server) uploadAttachmentPage(c echo.Context) error {
 		return err
 	}
 	_, err = s.receiveAttachment(c)
+	var limit *nomination.LimitError
 	switch {
 	case err == nil:
 		setFlash(c, "ok", "flash.uploaded")
+	case errors.As(err, &limit) && limit.TooMany:
+		setFlash(c, "error", "flash.upload_count")
+	case errors.As(err, &limit):
+		setFlash(c, "error", "flash.upload_total")
 	case errors.Is(err, apperr.ErrUnsupportedMedia):
 		setFlash(c, "error", "flash.upload_type")
 	case errors.Is(err, apperr.ErrTooLarge):

@@ -2,9 +2,11 @@ package server
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -57,17 +59,26 @@ func (s *Server) publicViews(c echo.Context, list []recognition.Recognition) ([]
 }
 
 // baseURL is where the public registry lives: the configured public URL, else this
-// request's own scheme and host.
+// request's scheme and host when the host is in the allow-list, else the list's first
+// entry. The Host header is the client's to choose, and these links end up in printed QR
+// codes and in caches (the public list is cacheable).
 func (s *Server) baseURL(c echo.Context) string {
 	if s.publicURL != "" {
 		return s.publicURL
 	}
-	return c.Scheme() + "://" + c.Request().Host
+	host := s.allowedHosts[0]
+	for _, h := range s.allowedHosts {
+		if strings.EqualFold(h, c.Request().Host) {
+			host = h
+			break
+		}
+	}
+	return c.Scheme() + "://" + host
 }
 
 func publicFilter(c echo.Context) (recognition.PublicFilter, error) {
 	f := recognition.PublicFilter{Province: c.QueryParam("province"), District: c.QueryParam("district"), Commune: c.QueryParam("commune"),
-		Type: c.QueryParam("type"), Cursor: c.QueryParam("cursor")}
+		Type: c.QueryParam("type"), Cursor: c.QueryParam("cursor"), Query: c.QueryParam("q")}
 	v := apperr.NewValidation()
 	if y := c.QueryParam("year"); y != "" {
 		n, err := strconv.Atoi(y)
@@ -151,7 +162,10 @@ func (s *Server) publicRecognitionsPage(c echo.Context) error {
 	}
 	province := f.Province
 	d := publicListData{Filter: f}
-	if d.Province, err = s.units.Get(ctx, province); err != nil || d.Province.Level != units.Province {
+	if d.Province, err = s.units.Get(ctx, province); err != nil && !errors.Is(err, apperr.ErrNotFound) {
+		return err
+	}
+	if err != nil || d.Province.Level != units.Province {
 		return apperr.ErrNotFound
 	}
 	page, err := s.recognitions.PublicList(ctx, f)
@@ -166,7 +180,7 @@ func (s *Server) publicRecognitionsPage(c echo.Context) error {
 	}
 	if f.District != "" {
 		if d.Communes, err = s.units.Children(ctx, f.District); err != nil {
-			return apperr.ErrNotFound
+			return err // ErrNotFound for an unknown district; a database error stays one
 		}
 	}
 	if page.NextCursor != "" {

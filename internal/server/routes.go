@@ -6,7 +6,7 @@ import "github.com/ntmflow/ntmflow/internal/nomination"
 // Permissions on objects are decided by the domain services with the caller's scope.
 func (s *Server) routes() {
 	e := s.e
-	e.Use(s.requestContext, securityHeaders, compressLarge(), s.loadPrincipal)
+	e.Use(s.requestContext, securityHeaders, compressLarge(), checkRequestText, s.loadPrincipal)
 	small := limitBody(1 << 20)
 	upload := limitBody(nomination.MaxAttachmentSize + 64<<10) // the file plus multipart framing
 
@@ -45,10 +45,10 @@ func (s *Server) routes() {
 	e.GET("/public/recognitions", s.publicRecognitionsPage)
 	e.GET("/public/recognitions/:id", s.publicRecognitionPage)
 
-	// Operations (public).
+	// Operations: probes are public; /metrics only with NTMFLOW_METRICS_TOKEN (else 404).
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", s.metrics.handler())
+	e.GET("/metrics", s.metricsEndpoint())
 
 	api := e.Group("/api/v1", small)
 	// Evidence upload: the only route with the large body limit, so it sits outside the group.

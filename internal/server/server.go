@@ -4,6 +4,7 @@ package server
 
 import (
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 
@@ -30,7 +31,7 @@ type Deps struct {
 	Nominations  *nomination.Service
 	Recognitions *recognition.Service
 	Campaigns    *campaign.Service
-	PublicURL    string // base URL printed in certificate QR codes; "" means the request's host
+	Edge         Edge
 	Logger       *slog.Logger
 	Version      string
 }
@@ -48,6 +49,8 @@ type Server struct {
 	recognitions *recognition.Service
 	campaigns    *campaign.Service
 	publicURL    string
+	allowedHosts []string
+	metricsToken string
 	metrics      *metrics
 	pages        *renderer
 	version      string
@@ -66,14 +69,46 @@ func New(d Deps) (*Server, error) {
 	s := &Server{
 		e: e, log: d.Logger, store: d.Store, units: d.Units, identity: d.Identity, authz: d.Authz, version: d.Version,
 		criteria: d.Criteria, nominations: d.Nominations, recognitions: d.Recognitions,
-		campaigns: d.Campaigns, publicURL: strings.TrimRight(d.PublicURL, "/"),
+		campaigns: d.Campaigns, publicURL: strings.TrimRight(d.Edge.PublicURL, "/"),
+		allowedHosts: d.Edge.AllowedHosts, metricsToken: d.Edge.MetricsToken,
 		metrics: newMetrics(d.Store), pages: pages,
+	}
+	if len(s.allowedHosts) == 0 {
+		s.allowedHosts = []string{"localhost"}
 	}
 	s.metrics.Register(d.Nominations.Collector())
 	e.HTTPErrorHandler = s.handleError
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor, e.SchemeExtractor = forwardedExtractors(d.Edge.TrustedProxies)
 	s.routes()
 	return s, nil
+}
+
+// Edge is how the server meets the network: the address it prints in public links, whom it
+// believes about the client's address and scheme, and who may read /metrics.
+type Edge struct {
+	// PublicURL is the base URL of public links (certificate QR codes, registry URLs).
+	PublicURL string
+	// AllowedHosts are the request Host values public links may use when PublicURL is
+	// empty; any other Host gets the first entry (default: localhost).
+	AllowedHosts []string
+	// TrustedProxies may set X-Forwarded-For and X-Forwarded-Proto; nobody else may.
+	TrustedProxies []*net.IPNet
+	// MetricsToken opens /metrics on this handler to "Authorization: Bearer <token>"; empty
+	// hides it (404).
+	MetricsToken string
+}
+
+// forwardedExtractors believe forwarding headers only from the trusted proxies. Echo's
+// defaults would trust any loopback or private peer, which is anyone on the LAN.
+func forwardedExtractors(proxies []*net.IPNet) (echo.IPExtractor, echo.SchemeExtractor) {
+	if len(proxies) == 0 {
+		return echo.ExtractIPDirect(), echo.ExtractSchemeDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range proxies {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...), echo.ExtractSchemeFromHeaders(opts...)
 }
 
 // ServeHTTP makes Server an http.Handler.

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -61,16 +62,19 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	)
 	if opt.PostgresURL != "" {
 		dialect = Postgres
-		gdb, err = gorm.Open(postgres.New(postgres.Config{DSN: opt.PostgresURL}), gcfg)
+		gdb, err = gorm.Open(postgres.New(postgres.Config{DSN: withConnectTimeout(opt.PostgresURL)}), gcfg)
 	} else {
 		dialect = SQLite
 		if err := os.MkdirAll(filepath.Dir(opt.SQLitePath), 0o750); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)
 		}
+		if err := privateFile(opt.SQLitePath); err != nil {
+			return nil, err
+		}
 		gdb, err = gorm.Open(sqlite.Open(sqliteDSN(opt.SQLitePath)), gcfg)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+		return nil, connectError(dialect, opt.PostgresURL, err)
 	}
 	sqlDB, err := gdb.DB()
 	if err != nil {
@@ -82,9 +86,52 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	defer cancel()
 	if err := sqlDB.PingContext(pingCtx); err != nil {
 		_ = sqlDB.Close()
-		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
+		return nil, connectError(dialect, opt.PostgresURL, err)
 	}
 	return s, nil
+}
+
+// privateFile creates the SQLite file readable by its owner only before the driver opens
+// it (the driver would create it 0644), and narrows an existing file. SQLite gives its
+// -wal and -shm files the mode of the main file.
+func privateFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	_ = f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("restrict database file: %w", err)
+		}
+	}
+	return nil
+}
+
+// connectError explains a failed first connection; a missing PostgreSQL database, the usual
+// first error of a new installation, gets the command that fixes it.
+func connectError(d Dialect, dsn string, err error) error {
+	if name, ok := missingDatabase(dsn, err); ok {
+		host := "HOST"
+		if u, perr := url.Parse(dsn); perr == nil && u.Hostname() != "" {
+			host = u.Hostname()
+		}
+		return fmt.Errorf("PostgreSQL database %q does not exist: create it first, e.g. `createdb -h %s -U postgres %s`", name, host, name)
+	}
+	return fmt.Errorf("connect to %s database: %w", d, err)
+}
+
+// missingDatabase recognises PostgreSQL's "database does not exist" (SQLSTATE 3D000), the
+// usual first error of a new installation, so start-up can say what to do about it.
+func missingDatabase(dsn string, err error) (string, bool) {
+	if dsn == "" || !strings.Contains(err.Error(), "SQLSTATE 3D000") {
+		return "", false
+	}
+	name := "ntmflow"
+	if u, perr := url.Parse(dsn); perr == nil && strings.Trim(u.Path, "/") != "" {
+		name = strings.Trim(u.Path, "/")
+	}
+	return name, true
 }
 
 // sqliteDSN turns on what an embedded database needs to behave under concurrent requests:
@@ -159,9 +206,46 @@ func (s *Store) WithTx(ctx context.Context, fn func(ctx context.Context) error) 
 	if InTx(ctx) {
 		return fn(ctx)
 	}
-	return s.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(context.WithValue(ctx, txKey{}, tx))
+	hooks := &afterCommit{}
+	err := s.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(context.WithValue(context.WithValue(ctx, txKey{}, tx), hooksKey{}, hooks))
 	})
+	if err == nil {
+		hooks.run()
+	}
+	return err
+}
+
+type hooksKey struct{}
+
+// afterCommit collects the functions to run once the outermost transaction has committed.
+type afterCommit struct {
+	mu  sync.Mutex
+	fns []func()
+}
+
+func (h *afterCommit) run() {
+	h.mu.Lock()
+	fns := h.fns
+	h.fns = nil
+	h.mu.Unlock()
+	for _, fn := range fns {
+		fn()
+	}
+}
+
+// AfterCommit runs fn once the outermost transaction carried by ctx has committed, or at
+// once when ctx carries none; a rollback drops fn. Caches use it to forget state only when
+// the change is visible to other connections: forgetting it earlier lets a concurrent
+// reader cache the old rows again.
+func AfterCommit(ctx context.Context, fn func()) {
+	if h, ok := ctx.Value(hooksKey{}).(*afterCommit); ok {
+		h.mu.Lock()
+		h.fns = append(h.fns, fn)
+		h.mu.Unlock()
+		return
+	}
+	fn()
 }
 
 // IsUniqueViolation reports whether err is a unique-constraint failure on either database.

@@ -30,6 +30,9 @@ type App struct {
 // TestSecret signs CSRF tokens in tests.
 const TestSecret = "test-secret-0123456789abcdef-0123456789"
 
+// TestMetricsToken opens /metrics of a test server (send it as a bearer token).
+const TestMetricsToken = "test-metrics-token-0123456789"
+
 // NewApp starts the full HTTP stack for a test.
 func NewApp(t testing.TB) *App {
 	t.Helper()
@@ -46,6 +49,7 @@ func NewApp(t testing.TB) *App {
 			t.Fatalf("demo user %s: %v", u.Username, err)
 		}
 	}
+	svc.Edge.MetricsToken = TestMetricsToken
 	log := logx.New(io.Discard, slog.LevelError)
 	handler, err := svc.Handler(log)
 	if err != nil {
@@ -146,7 +150,7 @@ func (a *App) Do(t testing.TB, method, path, token string, body any, headers ...
 func SeedCriteria(t testing.TB, a *App) {
 	t.Helper()
 	for _, set := range criteria.DemoSets("20") {
-		if _, err := a.Criteria.Publish(context.Background(), nil, set); err != nil {
+		if _, err := a.Criteria.PublishAsSystem(context.Background(), set); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -176,7 +180,7 @@ func SeedCampaignWithRecognition(t testing.TB, a *App) int64 {
 		targets = append(targets, campaign.Target{Year: 2022, UnitCode: d.Code, Type: "model_garden", Min: min},
 			campaign.Target{Year: 2022, UnitCode: d.Code, Type: "model_residential_area", Min: 2})
 	}
-	if _, err := a.Campaigns.SetTargets(ctx, nil, c.ID, targets); err != nil {
+	if _, err := a.Campaigns.SetTargetsAsSystem(ctx, c.ID, targets); err != nil {
 		t.Fatal(err)
 	}
 	if err := app.ApproveDemoGarden(ctx, a.Services, c.ID, "1520/QĐ-UBND", "2022-09-15"); err != nil {

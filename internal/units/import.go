@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ntmflow/ntmflow/internal/apperr"
+	"github.com/ntmflow/ntmflow/internal/textcheck"
 )
 
 // The official list of 1 March 2025, shipped inside the binary.
@@ -66,10 +67,16 @@ func ParseCSV(r io.Reader) ([]Row, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			// FieldPos panics after a record that failed to parse; the error knows the line.
+			line := 0
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.StartLine
+			}
 			return nil, apperr.Invalid(fmt.Sprintf("line %d", line), "malformed CSV")
 		}
+		line, _ := cr.FieldPos(0)
 		row := Row{
 			Line: line, Code: strings.TrimSpace(rec[0]), Level: Level(strings.TrimSpace(rec[1])),
 			Name: collapseSpaces(rec[2]), Kind: collapseSpaces(rec[3]), ParentCode: strings.TrimSpace(rec[4]),
@@ -98,6 +105,8 @@ func (r Row) problem() string {
 		return fmt.Sprintf("code %q is not %d digits", r.Code, n)
 	case r.Name == "":
 		return "name is empty"
+	case !textcheck.Valid(r.Name) || !textcheck.Valid(r.Kind):
+		return "name and kind must be UTF-8 text without control characters"
 	case r.Level == Province && r.ParentCode != "":
 		return "a province has no parent"
 	case r.Level != Province && (r.ParentCode == "" || !digits.MatchString(r.ParentCode)):
