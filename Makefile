@@ -28,18 +28,20 @@ test: check-test-tools test-sqlite test-postgres
 check-test-tools:
 	@if [ -z "$(RACE)" ]; then echo "==> no C compiler (cc): running the tests without the race detector (apt-get install gcc to enable it)"; fi
 	@if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1 && ! command -v google-chrome >/dev/null 2>&1; then \
-		echo "==> no Chromium: the browser tests (internal/browsertest) are skipped (apt-get install chromium)"; fi
+		echo "==> no Chromium: the browser tests (tools/browsertest) are skipped (apt-get install chromium)"; fi
 	@if ! command -v pdftotext >/dev/null 2>&1; then \
 		echo "==> no poppler-utils: the certificate text and rendering checks are skipped (apt-get install poppler-utils)"; fi
 
 test-sqlite:
 	@echo "==> tests on embedded SQLite"
 	env -u TEST_DATABASE_URL $(GO) test $(RACE) -count=1 ./...
+	@echo "==> browser tests and tools (tools/, its own module) on embedded SQLite"
+	cd tools && env -u TEST_DATABASE_URL $(GO) test $(RACE) -count=1 ./...
 
 test-postgres:
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "==> tests on PostgreSQL ($${TEST_DATABASE_URL%%\?*})"; \
-		$(GO) test $(RACE) -count=1 ./...; \
+		$(GO) test $(RACE) -count=1 ./... && (cd tools && $(GO) test $(RACE) -count=1 ./...); \
 	elif [ "$$REQUIRE_POSTGRES" = "1" ]; then \
 		echo "REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set" >&2; exit 1; \
 	else \
@@ -65,11 +67,15 @@ fuzz:
 BENCH_NOMINATIONS ?= 2000000
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/authz/ ./internal/criteria/ ./internal/nomination/ | tee bin/go-bench.txt
-	$(GO) run ./cmd/ntmflow-bench -binary $(BIN) -nominations $(BENCH_NOMINATIONS)
+	cd tools && $(GO) build -o ../bin/ntmflow-bench ./cmd/ntmflow-bench
+	bin/ntmflow-bench -binary $(BIN) -nominations $(BENCH_NOMINATIONS)
 
 ## lint: go vet, a gofmt check, and no executables or oversized files in the repository
 lint: check-tracked
 	$(GO) vet ./...
+	cd tools && $(GO) vet ./...
+	@unformatted=$$(gofmt -l cmd internal policies web tools); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 
 check-tracked:
 	@bad=$$(git ls-files -z 2>/dev/null | while IFS= read -r -d '' f; do \
@@ -77,17 +83,15 @@ check-tracked:
 		if [ "$$(head -c 4 "$$f" | od -An -c | tr -d ' ')" = "177ELF" ] || [ $$(stat -c %s "$$f") -gt 2097152 ]; then echo "$$f"; fi; \
 	done); \
 	if [ -n "$$bad" ]; then echo "build outputs or files over 2 MiB are tracked (remove them, see .gitignore):"; echo "$$bad"; exit 1; fi
-	@unformatted=$$(gofmt -l cmd internal policies web); \
-	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 
 ## fmt: format the code
 fmt:
-	gofmt -w cmd internal policies web
+	gofmt -w cmd internal policies web tools
 
 ## screenshots: run the browser story in Chromium and save its pages into docs/screenshots
 screenshots:
 	mkdir -p docs/screenshots
-	NTMFLOW_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run . ./internal/browsertest/
+	cd tools && NTMFLOW_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run . ./browsertest/
 
 ## migrate: apply pending migrations to the configured database
 migrate: build

@@ -1,5 +1,5 @@
 // Command ntmflow-bench runs the load benchmark of `make bench` against a local
-// PostgreSQL and writes docs/perf.md. Flags only; the work is in internal/loadbench.
+// PostgreSQL and writes docs/perf.md. Flags only; the work is in tools/loadbench.
 package main
 
 import (
@@ -10,7 +10,7 @@ import (
 	"os/signal"
 	"time"
 
-	"github.com/ntmflow/ntmflow/internal/loadbench"
+	"github.com/ntmflow/ntmflow/tools/loadbench"
 )
 
 func main() {
