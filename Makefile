@@ -56,8 +56,8 @@ chaos:
 ## fuzz: each fuzz target for FUZZTIME (CI runs a short pass); a crash is kept in testdata/fuzz
 FUZZTIME ?= 60s
 FUZZ_TARGETS := FuzzDecodeJSON:./internal/server FuzzUploadAttachment:./internal/server \
-	FuzzParseNumber:./internal/server FuzzLocalPath:./internal/server \
-	FuzzDecodeCursor:./internal/nomination FuzzParseCSV:./internal/units
+	FuzzLocalPath:./internal/server FuzzParseNumber:./internal/i18n \
+	FuzzDecodeCursor:./internal/store FuzzParseCSV:./internal/units
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do echo "==> $${t%%:*} for $(FUZZTIME)"; \
 		$(GO) test -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) $${t#*:}; done

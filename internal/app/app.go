@@ -64,12 +64,13 @@ func NewServices(st *store.Store, secret, dataDir string) (*Services, error) {
 	u := units.NewService(st)
 	c := criteria.NewService(st, az, u)
 	r := recognition.NewService(st, az)
+	camps := campaign.NewService(st, az, u)
 	dir := filepath.Join(dataDir, "attachments")
 	return &Services{
 		Store: st, Authz: az, Units: u, Criteria: c, Recognitions: r, attachmentDir: dir,
-		Campaigns:   campaign.NewService(st, az, u),
+		Campaigns:   camps,
 		Identity:    identity.NewService(st, u, az, identity.Config{Secret: secret}),
-		Nominations: nomination.NewService(st, az, u, c, r, dir),
+		Nominations: nomination.NewService(st, az, u, c, r, camps, dir),
 	}, nil
 }
 

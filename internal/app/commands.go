@@ -145,7 +145,7 @@ func ImportEmbeddedUnits(ctx context.Context, s *Services, out io.Writer) error 
 // GenData fills the configured database with generated national-scale data.
 func GenData(ctx context.Context, cfg config.Config, opt gendata.Options, out io.Writer) error {
 	return withServices(ctx, cfg, func(s *Services) error {
-		st, err := gendata.Generate(ctx, gendata.Services{Store: s.Store, Units: s.Units, Criteria: s.Criteria, RebuildCounts: s.Campaigns.RebuildCounts}, opt, out)
+		st, err := gendata.Generate(ctx, gendata.Services{Store: s.Store, Units: s.Units, Criteria: s.Criteria}, opt, out)
 		if err != nil {
 			return err
 		}

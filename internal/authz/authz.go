@@ -6,6 +6,7 @@ package authz
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -14,6 +15,7 @@ import (
 	stringadapter "github.com/casbin/casbin/v2/persist/string-adapter"
 
 	"github.com/ntmflow/ntmflow/internal/apperr"
+	"github.com/ntmflow/ntmflow/internal/store"
 	"github.com/ntmflow/ntmflow/internal/units"
 	"github.com/ntmflow/ntmflow/policies"
 )
@@ -53,6 +55,7 @@ const (
 	ObjUnit        = "unit"
 
 	ActRead   = "read"
+	ActCreate = "create"
 	ActManage = "manage"
 )
 
@@ -98,26 +101,51 @@ func Require(p *Principal) error {
 	return nil
 }
 
-// HasRole reports whether the principal holds role anywhere.
-func (p *Principal) HasRole(role Role) bool {
-	if p == nil {
-		return false
-	}
-	for _, g := range p.Grants {
-		if g.Role == role {
-			return true
-		}
-	}
-	return false
-}
-
 // Authorizer answers decisions from the embedded policy.
 type Authorizer struct {
 	enforcer *casbin.Enforcer
-	// allowed memoises Enforce per (role, level, obj, act): the policy is static, so each
-	// answer is computed once at start-up and decisions are a map lookup.
-	allowed map[ruleKey]bool
+	// allowed memoises Enforce per (role, level, obj, act) as the widest reach a grant of
+	// that kind has: the policy is static, so each answer is computed once at start-up and
+	// decisions are a map lookup. Absent means denied.
+	allowed map[ruleKey]Reach
+	rules   []Rule
+	levels  map[Role][]string
 }
+
+// Reach is how far from its unit a policy line lets a grant act (the last column of
+// policies/policy.csv).
+type Reach string
+
+const (
+	// ReachSubtree covers the grant's unit and everything below it.
+	ReachSubtree Reach = "subtree"
+	// ReachProvince covers the whole province the grant's unit lies in: objects that
+	// belong to a province (campaigns, criteria sets) are read by everyone working there.
+	ReachProvince Reach = "province"
+)
+
+// root is the unit path under which a grant at grantPath reaches.
+func (r Reach) root(grantPath string) string {
+	if r == ReachProvince {
+		if codes := units.SplitPath(grantPath); len(codes) > 0 {
+			return "/" + codes[0]
+		}
+	}
+	return grantPath
+}
+
+// Rule is one line of the policy: role held at level ("*" = any) may do Act on Obj within
+// Reach of the grant's unit.
+type Rule struct {
+	Role  Role
+	Level string
+	Obj   string
+	Act   string
+	Reach Reach
+}
+
+// levelOrder is the order LevelsFor answers in, and what "*" stands for.
+var levelOrder = []string{string(units.Province), string(units.District), string(units.Commune)}
 
 type ruleKey struct{ role, level, obj, act string }
 
@@ -144,16 +172,66 @@ func NewFromStrings(modelText, policyText string) (*Authorizer, error) {
 		scope, _ := args[0].(string)
 		return LevelOfPath(scope), nil
 	})
-	a := &Authorizer{enforcer: e, allowed: map[ruleKey]bool{}}
+	e.AddFunction("reachOf", func(args ...any) (any, error) {
+		scope, _ := args[0].(string)
+		reach, _ := args[1].(string)
+		return Reach(reach).root(scope), nil
+	})
+	a := &Authorizer{enforcer: e, allowed: map[ruleKey]Reach{}, levels: map[Role][]string{}}
+	if err := a.readRules(); err != nil {
+		return nil, err
+	}
 	if err := a.memoise(); err != nil {
 		return nil, err
 	}
 	return a, nil
 }
 
+// readRules checks every policy line's level and reach (a typo must stop start-up, not
+// silently deny) and derives the levels each role may be held at from the level column.
+func (a *Authorizer) readRules() error {
+	policy, err := a.enforcer.GetPolicy()
+	if err != nil {
+		return err
+	}
+	at := map[Role]map[string]bool{}
+	for _, p := range policy {
+		r := Rule{Role: Role(p[0]), Level: p[1], Obj: p[2], Act: p[3], Reach: Reach(p[4])}
+		if r.Level != "*" && !slices.Contains(levelOrder, r.Level) {
+			return fmt.Errorf("casbin policy: %v: unknown level %q", p, r.Level)
+		}
+		if r.Reach != ReachSubtree && r.Reach != ReachProvince {
+			return fmt.Errorf("casbin policy: %v: unknown reach %q", p, r.Reach)
+		}
+		a.rules = append(a.rules, r)
+		if at[r.Role] == nil {
+			at[r.Role] = map[string]bool{}
+		}
+		at[r.Role][r.Level] = true
+	}
+	for role, levels := range at {
+		for _, l := range levelOrder {
+			if levels[l] || levels["*"] {
+				a.levels[role] = append(a.levels[role], l)
+			}
+		}
+	}
+	return nil
+}
+
+// Rules lists the policy lines, in file order.
+func (a *Authorizer) Rules() []Rule { return slices.Clone(a.rules) }
+
+// LevelsFor lists the levels of the unit tree (province, district, commune) at which role
+// may be granted: those its policy lines are held at. A role without lines gets none.
+func (a *Authorizer) LevelsFor(role Role) []string { return slices.Clone(a.levels[role]) }
+
 // canonicalScope is a path of each level, used to evaluate the level part of the rules
-// with the object inside the scope.
+// with the object inside the scope; canonicalProvince is their province, used to find
+// which rules reach beyond the grant's subtree.
 var canonicalScope = map[string]string{"province": "/00", "district": "/00/000", "commune": "/00/000/00000"}
+
+const canonicalProvince = "/00"
 
 func (a *Authorizer) memoise() error {
 	policy, err := a.enforcer.GetPolicy()
@@ -176,9 +254,20 @@ func (a *Authorizer) memoise() error {
 				if err != nil {
 					return err
 				}
-				if ok {
-					a.allowed[ruleKey{role, level, oa[0], oa[1]}] = true
+				if !ok {
+					continue
 				}
+				reach := ReachSubtree
+				if scope != canonicalProvince {
+					wide, err := a.enforcer.Enforce(role, scope, oa[0], canonicalProvince, oa[1])
+					if err != nil {
+						return err
+					}
+					if wide {
+						reach = ReachProvince
+					}
+				}
+				a.allowed[ruleKey{role, level, oa[0], oa[1]}] = reach
 			}
 		}
 	}
@@ -193,7 +282,8 @@ func (a *Authorizer) Enforce(g Grant, obj, act, unitPath string) (bool, error) {
 
 // GrantAllows reports whether one grant allows act on obj at unitPath.
 func (a *Authorizer) GrantAllows(g Grant, obj, act, unitPath string) bool {
-	return a.allowed[ruleKey{string(g.Role), g.Level(), obj, act}] && units.Within(unitPath, g.UnitPath)
+	reach, ok := a.allowed[ruleKey{string(g.Role), g.Level(), obj, act}]
+	return ok && units.Within(unitPath, reach.root(g.UnitPath))
 }
 
 // Can reports whether the principal may do act on obj belonging to the unit at unitPath.
@@ -224,15 +314,16 @@ func (a *Authorizer) CanAs(p *Principal, role Role, obj, act, unitPath string) b
 }
 
 // Scopes returns the unit paths under which the principal may do act on obj, with paths
-// already covered by another path removed. Empty means nothing.
+// already covered by another path removed. Empty means nothing. A rule of province reach
+// contributes the grant's province ("/20" for a commune officer of Hải Yến).
 func (a *Authorizer) Scopes(p *Principal, obj, act string) Scope {
 	if p == nil {
 		return nil
 	}
 	var paths []string
 	for _, g := range p.Grants {
-		if a.allowed[ruleKey{string(g.Role), g.Level(), obj, act}] {
-			paths = append(paths, g.UnitPath)
+		if reach, ok := a.allowed[ruleKey{string(g.Role), g.Level(), obj, act}]; ok {
+			paths = append(paths, reach.root(g.UnitPath))
 		}
 	}
 	sort.Strings(paths) // a parent sorts before its descendants
@@ -284,8 +375,8 @@ func (s Scope) SQL(column string) (string, []any) {
 	parts := make([]string, 0, len(s))
 	args := make([]any, 0, 2*len(s))
 	for _, root := range s {
-		parts = append(parts, fmt.Sprintf("%s = ? OR %s LIKE ?", column, column))
-		args = append(args, root, escapeLike(root)+"/%")
+		parts = append(parts, column+" = ? OR "+store.Like(column))
+		args = append(args, root, store.EscapeLike(root)+"/%")
 	}
 	return "(" + strings.Join(parts, " OR ") + ")", args
 }
@@ -336,13 +427,3 @@ func (s Scope) CodeSQL(cols UnitColumns) (string, []any) {
 
 // Empty reports whether the scope allows nothing.
 func (s Scope) Empty() bool { return len(s) == 0 }
-
-func escapeLike(s string) string {
-	// Unit paths are digits and slashes; reject anything else rather than escape it.
-	for _, r := range s {
-		if (r < '0' || r > '9') && r != '/' {
-			return "\x00invalid"
-		}
-	}
-	return s
-}

@@ -103,7 +103,11 @@ func TestEveryPolicyLineIsInTheMatrix(t *testing.T) {
 	}
 	for _, line := range strings.Split(policies.Policy, "\n") {
 		f := strings.Split(line, ",")
-		if len(f) != 5 || strings.HasPrefix(line, "#") {
+		if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
+			continue
+		}
+		if len(f) != 6 {
+			t.Errorf("policy line %q: want p, role, level, obj, act, reach", line)
 			continue
 		}
 		key := strings.TrimSpace(f[1]) + "," + strings.TrimSpace(f[3]) + "," + strings.TrimSpace(f[4])
@@ -115,9 +119,11 @@ func TestEveryPolicyLineIsInTheMatrix(t *testing.T) {
 
 func TestChangedPolicyLineFailsTheMatrix(t *testing.T) {
 	// Dropping one line and widening another must both show up as readable differences.
-	changed := strings.Replace(policies.Policy, "p, district_reviewer, district, nomination, endorse\n", "", 1)
-	changed = strings.Replace(changed, "p, province_approver, province, nomination, approve", "p, province_approver, *, nomination, approve", 1)
-	changed += "p, commune_officer, commune, nomination, approve\n"
+	changed := strings.Replace(policies.Policy, "p, district_reviewer, district, nomination, endorse, subtree\n", "", 1)
+	changed = strings.Replace(changed, "p, province_approver, province, nomination, approve, subtree", "p, province_approver, *, nomination, approve, subtree", 1)
+	changed += "p, commune_officer, commune, nomination, approve, subtree\n"
+	// Widening a reach is a change of the policy too.
+	changed = strings.Replace(changed, "p, district_reviewer, district, report, read, subtree", "p, district_reviewer, district, report, read, province", 1)
 	az, err := authz.NewFromStrings(policies.Model, changed)
 	if err != nil {
 		t.Fatal(err)
@@ -127,6 +133,7 @@ func TestChangedPolicyLineFailsTheMatrix(t *testing.T) {
 	for _, want := range []string{
 		"district_reviewer held at a district, nomination.endorse on own unit: want allow, got deny",
 		"commune_officer held at a commune, nomination.approve on own unit: want deny, got allow",
+		"district_reviewer held at a district, report.read on sibling unit: want deny, got allow",
 	} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("diff lacks %q; got:\n%s", want, joined)
@@ -168,8 +175,105 @@ func TestScopes(t *testing.T) {
 		t.Errorf("Narrow outside = %v", n)
 	}
 	sql, args := authz.Scope{"/20/183"}.SQL("unit_path")
-	if sql != "(unit_path = ? OR unit_path LIKE ?)" || fmt.Sprint(args) != "[/20/183 /20/183/%]" {
+	if sql != `(unit_path = ? OR unit_path LIKE ? ESCAPE '\')` || fmt.Sprint(args) != "[/20/183 /20/183/%]" {
 		t.Errorf("SQL = %s %v", sql, args)
+	}
+}
+
+// TestProvinceReadsFollowThePolicy: campaigns and criteria sets belong to a province and
+// are read by everyone holding any role in it (before issue 11, hand-written provincesOf in
+// campaign and criteria). The scope comes from the policy's province reach, for every role
+// at every level identity lets it be held at.
+func TestProvinceReadsFollowThePolicy(t *testing.T) {
+	az, err := authz.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, obj := range []string{authz.ObjCampaign, authz.ObjCriteriaSet} {
+		for _, role := range authz.Roles {
+			for _, level := range az.LevelsFor(role) {
+				p := &authz.Principal{Grants: []authz.Grant{{Role: role, UnitPath: grantUnit[level]}}}
+				if got := az.Scopes(p, obj, authz.ActRead); fmt.Sprint(got) != "[/20]" {
+					t.Errorf("%s held at a %s: %s read scope = %v, want [/20]", role, level, obj, got)
+				}
+			}
+		}
+		two := &authz.Principal{Grants: []authz.Grant{
+			{Role: authz.CommuneOfficer, UnitPath: "/20/183/06220"},
+			{Role: authz.Observer, UnitPath: "/01/001"},
+			{Role: authz.DistrictReviewer, UnitPath: "/20/182"},
+		}}
+		scope := az.Scopes(two, obj, authz.ActRead)
+		if fmt.Sprint(scope) != "[/01 /20]" {
+			t.Errorf("%s read scope of a user in two provinces = %v, want [/01 /20]", obj, scope)
+		}
+		if !az.Can(two, obj, authz.ActRead, "/01") || az.Can(two, obj, authz.ActRead, "/02") {
+			t.Errorf("%s read: Can disagrees with the scope %v", obj, scope)
+		}
+		if az.Scopes(nil, obj, authz.ActRead) != nil || az.Can(nil, obj, authz.ActRead, "/20") {
+			t.Errorf("%s read allowed to nobody signed in", obj)
+		}
+	}
+	// Reach never widens what a subtree rule allows: a commune officer reads nominations of
+	// its commune only.
+	p := &authz.Principal{Grants: []authz.Grant{{Role: authz.CommuneOfficer, UnitPath: "/20/183/06220"}}}
+	if got := az.Scopes(p, authz.ObjNomination, authz.ActRead); fmt.Sprint(got) != "[/20/183/06220]" {
+		t.Errorf("nomination read scope = %v", got)
+	}
+}
+
+// TestLevelsComeFromThePolicy: the levels a role may be granted at are the policy's level
+// column, so a line at a new level is the whole change.
+func TestLevelsComeFromThePolicy(t *testing.T) {
+	az, err := authz.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[authz.Role]string{
+		authz.CommuneOfficer:   "[commune]",
+		authz.DistrictReviewer: "[district]",
+		authz.ProvinceApprover: "[province]",
+		authz.Observer:         "[province district commune]",
+		authz.Admin:            "[province]",
+	}
+	for _, role := range authz.Roles {
+		if got := fmt.Sprint(az.LevelsFor(role)); got != want[role] {
+			t.Errorf("LevelsFor(%s) = %s, want %s", role, got, want[role])
+		}
+	}
+	if got := az.LevelsFor("nobody"); len(got) != 0 {
+		t.Errorf("LevelsFor of an unknown role = %v", got)
+	}
+	// Every role of the policy is a role of the code and the other way round.
+	inPolicy := map[authz.Role]bool{}
+	for _, r := range az.Rules() {
+		inPolicy[r.Role] = true
+		if !r.Role.Valid() {
+			t.Errorf("policy line %+v names an unknown role", r)
+		}
+	}
+	for _, role := range authz.Roles {
+		if !inPolicy[role] {
+			t.Errorf("role %s has no policy line, so it could never be granted", role)
+		}
+	}
+	changed, err := authz.NewFromStrings(policies.Model, policies.Policy+"p, district_reviewer, province, report, read, subtree\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(changed.LevelsFor(authz.DistrictReviewer)); got != "[province district]" {
+		t.Errorf("after a province line, LevelsFor(district_reviewer) = %s", got)
+	}
+}
+
+func TestMistypedPolicyLineStopsStartUp(t *testing.T) {
+	for _, line := range []string{
+		"p, observer, *, report, read, provinse",
+		"p, observer, distrct, report, read, subtree",
+	} {
+		if _, err := authz.NewFromStrings(policies.Model, policies.Policy+line+"\n"); err == nil {
+			t.Errorf("policy with %q accepted", line)
+		}
 	}
 }
 

@@ -44,7 +44,8 @@ func TestScopedQueryEqualsCan(t *testing.T) {
 	}
 	for name, grants := range fixtureUsers {
 		p := &authz.Principal{Username: name, Grants: grants}
-		for _, oa := range [][2]string{{"nomination", "read"}, {"nomination", "endorse"}, {"report", "read"}, {"user", "manage"}} {
+		for _, oa := range [][2]string{{"nomination", "read"}, {"nomination", "endorse"}, {"report", "read"}, {"user", "manage"},
+			{"campaign", "read"}, {"criteria_set", "read"}} {
 			scope := az.Scopes(p, oa[0], oa[1])
 			listed := map[string]bool{}
 			if !scope.Empty() {
@@ -69,6 +70,11 @@ func TestScopedQueryEqualsCan(t *testing.T) {
 			}
 			if name == "caoloc" && oa[1] == "read" && oa[0] == "nomination" && allowed != 23 {
 				t.Errorf("caoloc should see Cao Lộc and its 22 communes, sees %d units", allowed)
+			}
+			// Province reach: the commune officer of Hải Yến reads campaigns at the
+			// province's unit, which lies outside its own subtree.
+			if name == "xa.haiyen" && oa[0] == "campaign" && !listed["20"] {
+				t.Error("xa.haiyen cannot read campaigns of Lạng Sơn")
 			}
 			t.Log(fmt.Sprintf("%s %s.%s: %d units", name, oa[0], oa[1], allowed))
 		}

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -16,6 +15,7 @@ import (
 	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/authz"
 	"github.com/ntmflow/ntmflow/internal/criteria"
+	"github.com/ntmflow/ntmflow/internal/progress"
 	"github.com/ntmflow/ntmflow/internal/store"
 	"github.com/ntmflow/ntmflow/internal/units"
 )
@@ -84,15 +84,16 @@ func ToView(c Campaign, targets []Target) View {
 
 // Service manages campaigns.
 type Service struct {
-	st    *store.Store
-	authz *authz.Authorizer
-	units *units.Service
-	now   func() time.Time
+	st       *store.Store
+	authz    *authz.Authorizer
+	units    *units.Service
+	counters *progress.Counters
+	now      func() time.Time
 }
 
 // NewService returns the campaign service.
 func NewService(st *store.Store, az *authz.Authorizer, u *units.Service) *Service {
-	return &Service{st: st, authz: az, units: u, now: func() time.Time { return time.Now().UTC() }}
+	return &Service{st: st, authz: az, units: u, counters: progress.New(st), now: func() time.Time { return time.Now().UTC() }}
 }
 
 // Input is the editable part of a campaign.
@@ -149,7 +150,7 @@ func (s *Service) Create(ctx context.Context, p *authz.Principal, in Input) (Vie
 		return View{}, apperr.ErrForbidden
 	}
 	c.CreatedAt, c.UpdatedAt = s.now(), s.now()
-	if err := s.st.WithTx(ctx, func(ctx context.Context) error { return s.st.DB(ctx).Create(&c).Error }); err != nil {
+	if err := s.st.WithTx(ctx, func(ctx context.Context) error { return s.insert(ctx, &c) }); err != nil {
 		return View{}, err
 	}
 	return ToView(c, []Target{}), nil
@@ -162,49 +163,33 @@ func (s *Service) CreateAsSystem(ctx context.Context, in Input) (View, error) {
 		return View{}, err
 	}
 	c.CreatedAt, c.UpdatedAt = s.now(), s.now()
-	if err := s.st.WithTx(ctx, func(ctx context.Context) error { return s.st.DB(ctx).Create(&c).Error }); err != nil {
+	if err := s.st.WithTx(ctx, func(ctx context.Context) error { return s.insert(ctx, &c) }); err != nil {
 		return View{}, err
 	}
 	return ToView(c, []Target{}), nil
 }
 
-// visible reports whether p works anywhere in the province: everyone there follows the
-// campaign (districts see their own targets and progress).
-func visible(p *authz.Principal, province string) bool {
-	for _, g := range p.Grants {
-		if codes := units.SplitPath(g.UnitPath); len(codes) > 0 && codes[0] == province {
-			return true
-		}
-	}
-	return false
-}
-
-func provincesOf(p *authz.Principal) []string {
-	var out []string
-	for _, g := range p.Grants {
-		if codes := units.SplitPath(g.UnitPath); len(codes) > 0 && !slices.Contains(out, codes[0]) {
-			out = append(out, codes[0])
-		}
-	}
-	return out
-}
-
-// Load returns a campaign p may see, or ErrNotFound.
+// Load returns a campaign p may see (everyone working in its province: districts see
+// their own targets and progress), or ErrNotFound.
 func (s *Service) Load(ctx context.Context, p *authz.Principal, id int64) (Campaign, error) {
 	if err := authz.Require(p); err != nil {
 		return Campaign{}, err
 	}
-	c, err := s.load(ctx, id)
-	if err == nil && !visible(p, c.ProvinceCode) {
-		return Campaign{}, apperr.ErrNotFound
+	q, err := s.scoped(ctx, p, authz.ActRead)
+	if err != nil {
+		return Campaign{}, err
 	}
-	return c, err
+	return take(q.Where("id = ?", id))
 }
 
-// load reads a campaign without any visibility check.
-func (s *Service) load(ctx context.Context, id int64) (Campaign, error) {
+// loadAsSystem reads a campaign without a caller.
+func (s *Service) loadAsSystem(ctx context.Context, id int64) (Campaign, error) {
+	return take(s.system(ctx).Where("id = ?", id))
+}
+
+func take(q *gorm.DB) (Campaign, error) {
 	var c Campaign
-	err := s.st.DB(ctx).Where("id = ?", id).Take(&c).Error
+	err := q.Take(&c).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Campaign{}, apperr.ErrNotFound
 	}
@@ -222,7 +207,7 @@ func (s *Service) Get(ctx context.Context, p *authz.Principal, id int64) (View, 
 	if err != nil {
 		return View{}, err
 	}
-	targets, err := s.Targets(ctx, id, 0)
+	targets, err := s.Targets(ctx, c, 0)
 	if err != nil {
 		return View{}, err
 	}
@@ -234,12 +219,12 @@ func (s *Service) List(ctx context.Context, p *authz.Principal) ([]Campaign, err
 	if err := authz.Require(p); err != nil {
 		return nil, err
 	}
-	provinces := provincesOf(p)
 	out := []Campaign{}
-	if len(provinces) == 0 {
+	q, err := s.scoped(ctx, p, authz.ActRead)
+	if errors.Is(err, apperr.ErrNotFound) {
 		return out, nil
 	}
-	err := s.st.DB(ctx).Where("province_code IN ?", provinces).Order("starts_on DESC, id DESC").Find(&out).Error
+	err = q.Order("starts_on DESC, id DESC").Find(&out).Error
 	return out, err
 }
 
@@ -263,29 +248,29 @@ func (s *Service) Update(ctx context.Context, p *authz.Principal, id int64, in I
 			return err
 		}
 		var outside int64
-		if err := s.st.DB(ctx).Model(&targetRow{}).Where("campaign_id = ? AND (year < ? OR year > ?)", id,
-			upd.StartsOn.Year(), upd.EndsOn.Year()).Count(&outside).Error; err != nil {
+		if err := s.targetsOf(ctx, c).Where("year < ? OR year > ?", upd.StartsOn.Year(), upd.EndsOn.Year()).
+			Count(&outside).Error; err != nil {
 			return err
 		}
 		if outside > 0 {
 			return apperr.Invalid("starts_on", "targets exist for years outside the new period; remove them first")
 		}
 		c.Name, c.Description, c.StartsOn, c.EndsOn, c.UpdatedAt = upd.Name, upd.Description, upd.StartsOn, upd.EndsOn, s.now()
-		if err := s.st.DB(ctx).Model(&Campaign{}).Where("id = ?", id).Updates(map[string]any{
+		if err := s.campaignRow(ctx, c).Updates(map[string]any{
 			"name": c.Name, "description": c.Description, "starts_on": c.StartsOn, "ends_on": c.EndsOn, "updated_at": c.UpdatedAt,
 		}).Error; err != nil {
 			return err
 		}
-		targets, err := s.Targets(ctx, id, 0)
+		targets, err := s.Targets(ctx, c, 0)
 		out = ToView(c, targets)
 		return err
 	})
 	return out, err
 }
 
-// Targets lists a campaign's targets (of one year when year > 0).
-func (s *Service) Targets(ctx context.Context, id int64, year int) ([]Target, error) {
-	q := s.st.DB(ctx).Where("campaign_id = ?", id).Order("year, unit_code, type")
+// Targets lists the targets of c, a campaign read with Load (of one year when year > 0).
+func (s *Service) Targets(ctx context.Context, c Campaign, year int) ([]Target, error) {
+	q := s.targetsOf(ctx, c).Order("year, unit_code, type")
 	if year > 0 {
 		q = q.Where("year = ?", year)
 	}
@@ -317,7 +302,7 @@ func (s *Service) SetTargets(ctx context.Context, p *authz.Principal, id int64, 
 
 // SetTargetsAsSystem is SetTargets without a caller (the demo seed and test fixtures).
 func (s *Service) SetTargetsAsSystem(ctx context.Context, id int64, items []Target) (View, error) {
-	return s.setTargets(ctx, id, items, func(ctx context.Context) (Campaign, error) { return s.load(ctx, id) })
+	return s.setTargets(ctx, id, items, func(ctx context.Context) (Campaign, error) { return s.loadAsSystem(ctx, id) })
 }
 
 // setTargets replaces the targets of the campaign that load returns, once load allowed it.
@@ -332,15 +317,15 @@ func (s *Service) setTargets(ctx context.Context, id int64, items []Target, load
 		if err != nil {
 			return err
 		}
-		if err := s.st.DB(ctx).Where("campaign_id = ?", id).Delete(&targetRow{}).Error; err != nil {
+		if err := s.targetsOf(ctx, c).Delete(&targetRow{}).Error; err != nil {
 			return err
 		}
 		if len(rows) > 0 {
-			if err := s.st.DB(ctx).CreateInBatches(rows, 500).Error; err != nil {
+			if err := s.insert(ctx, rows); err != nil {
 				return err
 			}
 		}
-		targets, err := s.Targets(ctx, id, 0)
+		targets, err := s.Targets(ctx, c, 0)
 		out = ToView(c, targets)
 		return err
 	})

@@ -71,7 +71,7 @@ func (s *Service) Get(ctx context.Context, id int64) (*Set, error) {
 		return set.(*Set), nil
 	}
 	var r setRow
-	err := s.st.DB(ctx).Where("id = ?", id).Take(&r).Error
+	err := s.pinned(ctx, id).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, apperr.ErrNotFound
 	}
@@ -86,18 +86,6 @@ func (s *Service) Get(ctx context.Context, id int64) (*Set, error) {
 	return set, nil
 }
 
-// provincesOf lists the provinces where the principal holds any role: criteria sets are
-// shown to everyone who works in the province.
-func provincesOf(p *authz.Principal) []string {
-	var out []string
-	for _, g := range p.Grants {
-		if codes := units.SplitPath(g.UnitPath); len(codes) > 0 && !slices.Contains(out, codes[0]) {
-			out = append(out, codes[0])
-		}
-	}
-	return out
-}
-
 // GetVisible returns a set the principal may see, or ErrNotFound.
 func (s *Service) GetVisible(ctx context.Context, p *authz.Principal, id int64) (*Set, error) {
 	if err := authz.Require(p); err != nil {
@@ -107,7 +95,7 @@ func (s *Service) GetVisible(ctx context.Context, p *authz.Principal, id int64) 
 	if err != nil {
 		return nil, err
 	}
-	if !slices.Contains(provincesOf(p), set.ProvinceCode) {
+	if !slices.Contains(s.provincesFor(p, authz.ActRead), set.ProvinceCode) {
 		return nil, apperr.ErrNotFound
 	}
 	return set, nil
@@ -119,11 +107,11 @@ func (s *Service) List(ctx context.Context, p *authz.Principal, typ string) ([]*
 	if err := authz.Require(p); err != nil {
 		return nil, err
 	}
-	provinces := provincesOf(p)
-	if len(provinces) == 0 {
+	q, err := s.scoped(ctx, p, authz.ActRead)
+	if errors.Is(err, apperr.ErrNotFound) {
 		return []*Set{}, nil
 	}
-	q := s.st.DB(ctx).Where("province_code IN ?", provinces).Order("published_at DESC, id DESC")
+	q = q.Order("published_at DESC, id DESC")
 	if typ != "" {
 		if !Type(typ).Valid() {
 			return nil, apperr.Invalid("type", "must be model_garden or model_residential_area")
@@ -148,7 +136,7 @@ func (s *Service) List(ctx context.Context, p *authz.Principal, typ string) ([]*
 // Current returns the newest published set of a type for a province.
 func (s *Service) Current(ctx context.Context, typ Type, province string) (*Set, error) {
 	var r setRow
-	err := s.st.DB(ctx).Where("type = ? AND province_code = ?", typ, province).Order("version DESC").Take(&r).Error
+	err := s.published(ctx, typ, province).Order("version DESC").Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, apperr.ErrNotFound
 	}
@@ -259,8 +247,7 @@ func (s *Service) publish(ctx context.Context, p *authz.Principal, set *Set) (*S
 	var out *Set
 	err = s.st.WithTx(ctx, func(ctx context.Context) error {
 		var latest struct{ V int }
-		if err := s.st.DB(ctx).Model(&setRow{}).Select("COALESCE(MAX(version), 0) AS v").
-			Where("type = ? AND province_code = ?", set.Type, set.ProvinceCode).Scan(&latest).Error; err != nil {
+		if err := s.published(ctx, set.Type, set.ProvinceCode).Select("COALESCE(MAX(version), 0) AS v").Scan(&latest).Error; err != nil {
 			return err
 		}
 		ra, _ := json.Marshal(set.RequiredAttachments)
@@ -271,7 +258,7 @@ func (s *Service) publish(ctx context.Context, p *authz.Principal, set *Set) (*S
 		if p != nil {
 			row.PublishedBy = &p.UserID
 		}
-		if err := s.st.DB(ctx).Create(&row).Error; err != nil {
+		if err := s.published(ctx, set.Type, set.ProvinceCode).Create(&row).Error; err != nil {
 			if store.IsUniqueViolation(err) {
 				return fmt.Errorf("%w: another version was published at the same moment", apperr.ErrConflict)
 			}

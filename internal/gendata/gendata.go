@@ -17,6 +17,7 @@ import (
 	"github.com/ntmflow/ntmflow/internal/criteria"
 	"github.com/ntmflow/ntmflow/internal/identity"
 	"github.com/ntmflow/ntmflow/internal/nomination"
+	"github.com/ntmflow/ntmflow/internal/progress"
 	"github.com/ntmflow/ntmflow/internal/store"
 	"github.com/ntmflow/ntmflow/internal/textfold"
 	"github.com/ntmflow/ntmflow/internal/units"
@@ -53,8 +54,6 @@ type Services struct {
 	Store    *store.Store
 	Units    *units.Service
 	Criteria *criteria.Service
-	// RebuildCounts recomputes the progress counters after the load.
-	RebuildCounts func(context.Context) error
 }
 
 // writer abstracts the bulk loader: COPY on PostgreSQL, batched INSERTs on SQLite.
@@ -120,7 +119,8 @@ func Generate(ctx context.Context, s Services, opt Options, log io.Writer) (Stat
 		return st, err
 	}
 	fmt.Fprintf(log, "indexes rebuilt (%s)\n", time.Since(built).Round(time.Second))
-	if err := s.RebuildCounts(ctx); err != nil {
+	// The rows were written without the counters; progress recounts them.
+	if err := progress.New(s.Store).Rebuild(ctx); err != nil {
 		return st, err
 	}
 	if err := finish(ctx, s.Store); err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ntmflow/ntmflow/internal/app"
 	"github.com/ntmflow/ntmflow/internal/gendata"
+	"github.com/ntmflow/ntmflow/internal/progress"
 	"github.com/ntmflow/ntmflow/internal/testkit"
 )
 
@@ -26,7 +27,7 @@ func TestGenerateIsConsistentAndDeterministic(t *testing.T) {
 			t.Fatal(err)
 		}
 		var log bytes.Buffer
-		stats, err := gendata.Generate(ctx, gendata.Services{Store: st, Units: svc.Units, Criteria: svc.Criteria, RebuildCounts: svc.Campaigns.RebuildCounts},
+		stats, err := gendata.Generate(ctx, gendata.Services{Store: st, Units: svc.Units, Criteria: svc.Criteria},
 			gendata.Options{Nominations: n, Seed: 7, FocusProvince: "20", FocusShare: 0.5, Provinces: []string{"20", "01"}}, &log)
 		if err != nil {
 			t.Fatal(err)
@@ -50,7 +51,7 @@ func TestGenerateIsConsistentAndDeterministic(t *testing.T) {
 		if bad != 0 {
 			t.Fatalf("%d nominations disagree with their history", bad)
 		}
-		if drift, err := svc.Campaigns.CountsDrift(ctx); err != nil || drift != 0 {
+		if drift, err := progress.New(st).Drift(ctx); err != nil || drift != 0 {
 			t.Fatalf("progress counters drift by %d rows after generation (%v)", drift, err)
 		}
 		var focus int64

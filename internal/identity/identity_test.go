@@ -195,6 +195,10 @@ func TestCreateUserValidation(t *testing.T) {
 			t.Errorf("no message for %s in %v", f, ve.Fields)
 		}
 	}
+	// The level a role is held at comes from the policy's level column (authz.LevelsFor).
+	if got := ve.Fields["roles[0].unit_code"]; got != "district_reviewer is held at a district" {
+		t.Errorf("level message = %q", got)
+	}
 	if _, err := svc.UserByUsername(ctx, "x"); !errors.Is(err, apperr.ErrNotFound) {
 		t.Fatal("an invalid user was stored")
 	}

@@ -91,10 +91,9 @@ func checkRoom(n, total, size int64) error {
 }
 
 // evidenceUsage counts a nomination's files and their bytes.
-func (s *Service) evidenceUsage(ctx context.Context, id int64) (n, total int64, err error) {
+func (s *Service) evidenceUsage(ctx context.Context, r *row) (n, total int64, err error) {
 	var u struct{ N, Total int64 }
-	err = s.st.DB(ctx).Model(&Attachment{}).Select("COUNT(*) AS n, COALESCE(SUM(size), 0) AS total").
-		Where("nomination_id = ?", id).Scan(&u).Error
+	err = s.attachmentRows(ctx, r).Select("COUNT(*) AS n, COALESCE(SUM(size), 0) AS total").Scan(&u).Error
 	return u.N, u.Total, err
 }
 
@@ -143,7 +142,7 @@ func (s *Service) ReceiveFile(ctx context.Context, p *authz.Principal, id int64,
 		return nil, err
 	}
 	// Refuse a full dossier before reading the file; Attach checks again under the lock.
-	n, total, err := s.evidenceUsage(ctx, id)
+	n, total, err := s.evidenceUsage(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -178,14 +177,14 @@ func (u *Upload) Attach(ctx context.Context, kind string) (Attachment, error) {
 		if err != nil {
 			return err
 		}
-		n, total, err := s.evidenceUsage(ctx, u.id)
+		n, total, err := s.evidenceUsage(ctx, r)
 		if err != nil {
 			return err
 		}
 		if err := checkRoom(n, total, a.Size); err != nil {
 			return err
 		}
-		if err := s.st.DB(ctx).Create(&a).Error; err != nil {
+		if err := s.insert(ctx, &a); err != nil {
 			return err
 		}
 		return s.rehash(ctx, r)
@@ -222,7 +221,7 @@ func (s *Service) lockEditable(ctx context.Context, p *authz.Principal, id int64
 	if _, err := decide(s.authz, p, ActionUpdate, r.UnitPath, r.Status); err != nil {
 		return nil, err
 	}
-	if err := s.st.DB(ctx).Model(&row{}).Where("id = ?", id).Update("updated_at", s.now()).Error; err != nil {
+	if err := s.rowOf(ctx, r).Update("updated_at", s.now()).Error; err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -233,37 +232,40 @@ func (s *Service) rehash(ctx context.Context, r *row) error {
 	if err != nil {
 		return err
 	}
-	return s.st.DB(ctx).Model(&row{}).Where("id = ?", r.ID).Update("dossier_sha256", sum).Error
+	return s.rowOf(ctx, r).Update("dossier_sha256", sum).Error
 }
 
 func (s *Service) removeIfUnreferenced(ctx context.Context, sum string) {
 	var n int64
-	if err := s.st.DB(context.WithoutCancel(ctx)).Model(&Attachment{}).Where("sha256 = ?", sum).Count(&n).Error; err == nil && n == 0 {
+	if err := s.evidenceWithBytes(context.WithoutCancel(ctx), sum).Count(&n).Error; err == nil && n == 0 {
 		_ = s.blobs.Remove(sum)
 	}
 }
 
 // Attachments lists a nomination's evidence, oldest first.
 func (s *Service) Attachments(ctx context.Context, p *authz.Principal, id int64) ([]Attachment, error) {
-	if _, err := s.loadForRead(ctx, p, id); err != nil {
+	r, err := s.loadForRead(ctx, p, id)
+	if err != nil {
 		return nil, err
 	}
-	return s.attachmentsOf(ctx, id)
+	return s.attachmentsOf(ctx, r)
 }
 
-func (s *Service) attachmentsOf(ctx context.Context, id int64) ([]Attachment, error) {
+// attachmentsOf lists the evidence of r, a nomination read through scoped.
+func (s *Service) attachmentsOf(ctx context.Context, r *row) ([]Attachment, error) {
 	var out []Attachment
-	err := s.st.DB(ctx).Where("nomination_id = ?", id).Order("id").Find(&out).Error
+	err := s.attachmentRows(ctx, r).Order("id").Find(&out).Error
 	return out, err
 }
 
 // OpenAttachment returns the attachment and the path of its bytes.
 func (s *Service) OpenAttachment(ctx context.Context, p *authz.Principal, id, aid int64) (Attachment, string, error) {
-	if _, err := s.loadForRead(ctx, p, id); err != nil {
+	r, err := s.loadForRead(ctx, p, id)
+	if err != nil {
 		return Attachment{}, "", err
 	}
 	var a Attachment
-	err := s.st.DB(ctx).Where("id = ? AND nomination_id = ?", aid, id).Take(&a).Error
+	err = s.attachmentRows(ctx, r).Where("id = ?", aid).Take(&a).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Attachment{}, "", apperr.ErrNotFound
 	}
@@ -282,14 +284,14 @@ func (s *Service) DeleteAttachment(ctx context.Context, p *authz.Principal, id, 
 			return err
 		}
 		var a Attachment
-		err = s.st.DB(ctx).Where("id = ? AND nomination_id = ?", aid, id).Take(&a).Error
+		err = s.attachmentRows(ctx, r).Where("id = ?", aid).Take(&a).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return apperr.ErrNotFound
 		}
 		if err != nil {
 			return err
 		}
-		if err := s.st.DB(ctx).Delete(&Attachment{}, a.ID).Error; err != nil {
+		if err := s.attachmentRows(ctx, r).Where("id = ?", a.ID).Delete(&Attachment{}).Error; err != nil {
 			return err
 		}
 		sum = a.SHA256
@@ -301,16 +303,10 @@ func (s *Service) DeleteAttachment(ctx context.Context, p *authz.Principal, id, 
 	return err
 }
 
-func (s *Service) missingAttachments(ctx context.Context, id int64, required []string) ([]string, error) {
+func (s *Service) missingAttachments(ctx context.Context, r *row, required []string) ([]string, error) {
 	var kinds []string
-	if err := s.st.DB(ctx).Model(&Attachment{}).Where("nomination_id = ?", id).Distinct().Pluck("kind", &kinds).Error; err != nil {
+	if err := s.attachmentRows(ctx, r).Distinct().Pluck("kind", &kinds).Error; err != nil {
 		return nil, err
 	}
-	var missing []string
-	for _, k := range required {
-		if !slices.Contains(kinds, k) {
-			missing = append(missing, k)
-		}
-	}
-	return missing, nil
+	return missingKinds(required, kinds), nil
 }

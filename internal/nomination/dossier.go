@@ -71,7 +71,7 @@ func DossierHash(typ, commune string, setID int64, title string, subject json.Ra
 func (s *Service) dossierHash(ctx context.Context, r *row) (string, error) {
 	var files []dossierFile
 	if r.ID != 0 {
-		if err := s.st.DB(ctx).Table("attachments").Select("sha256, kind").Where("nomination_id = ?", r.ID).Scan(&files).Error; err != nil {
+		if err := s.attachmentRows(ctx, r).Select("sha256, kind").Scan(&files).Error; err != nil {
 			return "", err
 		}
 	}

@@ -6,12 +6,10 @@ package nomination
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -22,7 +20,9 @@ import (
 
 	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/campaign"
 	"github.com/ntmflow/ntmflow/internal/criteria"
+	"github.com/ntmflow/ntmflow/internal/progress"
 	"github.com/ntmflow/ntmflow/internal/recognition"
 	"github.com/ntmflow/ntmflow/internal/store"
 	"github.com/ntmflow/ntmflow/internal/textfold"
@@ -152,15 +152,17 @@ type Service struct {
 	units        *units.Service
 	criteria     *criteria.Service
 	recognitions *recognition.Service
+	campaigns    *campaign.Service
+	counters     *progress.Counters
 	blobs        *BlobStore
 	now          func() time.Time
 	transitions  *prometheus.CounterVec
 }
 
 // NewService builds the nomination service; attachments are stored under attachmentDir.
-func NewService(st *store.Store, az *authz.Authorizer, u *units.Service, c *criteria.Service, r *recognition.Service, attachmentDir string) *Service {
+func NewService(st *store.Store, az *authz.Authorizer, u *units.Service, c *criteria.Service, r *recognition.Service, camps *campaign.Service, attachmentDir string) *Service {
 	return &Service{
-		st: st, authz: az, units: u, criteria: c, recognitions: r, blobs: NewBlobStore(attachmentDir),
+		st: st, authz: az, units: u, criteria: c, recognitions: r, campaigns: camps, counters: progress.New(st), blobs: NewBlobStore(attachmentDir),
 		now: func() time.Time { return time.Now().UTC() },
 		transitions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ntmflow_workflow_transitions_total", Help: "Nomination workflow actions completed, by action and resulting status.",
@@ -179,9 +181,6 @@ func (s *Service) AsOf(t time.Time) *Service {
 
 // Collector exposes the workflow metrics.
 func (s *Service) Collector() prometheus.Collector { return s.transitions }
-
-// Authorizer is the decision point the service uses (the web pages ask it for buttons).
-func (s *Service) Authorizer() *authz.Authorizer { return s.authz }
 
 // Input is the editable part of a nomination (POST and PATCH). Nil fields are left alone
 // on PATCH.
@@ -222,7 +221,7 @@ func (s *Service) Create(ctx context.Context, p *authz.Principal, in Input, idem
 	if err := val.Err(); err != nil {
 		return View{}, false, err
 	}
-	if !s.authz.CanAs(p, authz.CommuneOfficer, authz.ObjNomination, "create", commune.Path) {
+	if !s.authz.Can(p, authz.ObjNomination, authz.ActCreate, commune.Path) {
 		return View{}, false, apperr.ErrForbidden
 	}
 	codes := units.SplitPath(commune.Path)
@@ -248,7 +247,7 @@ func (s *Service) Create(ctx context.Context, p *authz.Principal, in Input, idem
 		r.IdempotencyKey, r.IdempotencyHash = &idemKey, &reqHash
 	}
 	err = s.st.WithTx(ctx, func(ctx context.Context) error {
-		if err := s.applyInput(ctx, &r, set, in, val); err != nil {
+		if err := s.applyInput(ctx, p, &r, set, in, val); err != nil {
 			return err
 		}
 		now := s.now()
@@ -257,10 +256,10 @@ func (s *Service) Create(ctx context.Context, p *authz.Principal, in Input, idem
 		if err != nil {
 			return err
 		}
-		if err := s.st.DB(ctx).Create(&r).Error; err != nil {
+		if err := s.insert(ctx, &r); err != nil {
 			return err
 		}
-		return s.bumpCounts(ctx, &r, countDelta{Draft, 1})
+		return s.counters.Apply(ctx, progress.Change{Nomination: r.counted(), To: string(Draft)})
 	})
 	if err != nil {
 		if idemKey != "" && store.IsUniqueViolation(err) { // a concurrent repeat won the race
@@ -289,8 +288,7 @@ func (s *Service) replay(ctx context.Context, p *authz.Principal, key, reqHash s
 		ID              int64
 		IdempotencyHash *string
 	}
-	err := s.st.DB(ctx).Model(&row{}).Select("id, idempotency_hash").
-		Where("created_by = ? AND idempotency_key = ?", p.UserID, key).Take(&first).Error
+	err := s.createdBy(ctx, p).Select("id, idempotency_hash").Where("idempotency_key = ?", key).Take(&first).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return View{}, errNoReplay
 	}
@@ -332,7 +330,7 @@ func requestHash(in Input) string {
 }
 
 // applyInput validates the editable fields and writes them into r.
-func (s *Service) applyInput(ctx context.Context, r *row, set *criteria.Set, in Input, val *apperr.ValidationError) error {
+func (s *Service) applyInput(ctx context.Context, p *authz.Principal, r *row, set *criteria.Set, in Input, val *apperr.ValidationError) error {
 	if in.Title != nil {
 		t := cleanText(*in.Title)
 		if t == "" || utf8.RuneCountInString(t) > 300 {
@@ -345,7 +343,7 @@ func (s *Service) applyInput(ctx context.Context, r *row, set *criteria.Set, in 
 		// editable in the campaign it joined, even after that campaign has ended.
 		joining := !sameCampaign(r.CampaignID, in.CampaignID)
 		var ce campaignError
-		if err := s.checkCampaign(ctx, *in.CampaignID, r.ProvinceCode, joining); errors.As(err, &ce) {
+		if err := s.checkCampaign(ctx, p, *in.CampaignID, r.ProvinceCode, joining); errors.As(err, &ce) {
 			val.Add("campaign_id", err.Error())
 		} else if err != nil {
 			return err // a database error is not the client's mistake
@@ -383,14 +381,11 @@ const errNotProvinceCampaign = campaignError("is not a campaign of this province
 
 // checkCampaign checks that campaign id is of the province and, when running is set, that
 // its period includes today: a nomination joining a campaign that has ended (or not yet
-// begun) could never be recognised within it, so it would never count.
-func (s *Service) checkCampaign(ctx context.Context, id int64, province string, running bool) error {
-	var c struct {
-		ProvinceCode     string
-		StartsOn, EndsOn time.Time
-	}
-	err := s.st.DB(ctx).Table("campaigns").Select("province_code, starts_on, ends_on").Where("id = ?", id).Take(&c).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && c.ProvinceCode != province) {
+// begun) could never be recognised within it, so it would never count. The campaign is
+// read as p (who works in the nomination's province, so sees its campaigns).
+func (s *Service) checkCampaign(ctx context.Context, p *authz.Principal, id int64, province string, running bool) error {
+	c, err := s.campaigns.Load(ctx, p, id)
+	if errors.Is(err, apperr.ErrNotFound) || (err == nil && c.ProvinceCode != province) {
 		return errNotProvinceCampaign
 	}
 	if err != nil || !running {
@@ -469,17 +464,15 @@ func (s *Service) loadForUpdate(ctx context.Context, p *authz.Principal, id int6
 }
 
 func (s *Service) load(ctx context.Context, p *authz.Principal, id int64, lock bool) (*row, error) {
-	scope := s.authz.Scopes(p, authz.ObjNomination, authz.ActRead)
-	if scope.Empty() {
-		return nil, apperr.ErrNotFound
+	db, err := s.scoped(ctx, p, authz.ActRead)
+	if err != nil {
+		return nil, err
 	}
-	where, args := scope.CodeSQL(authz.UnitCodeColumns)
-	db := s.st.DB(ctx)
 	if lock {
 		db = db.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
 	}
 	var r row
-	err := db.Where("id = ?", id).Where(where, args...).Take(&r).Error
+	err = db.Where("id = ?", id).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, apperr.ErrNotFound
 	}
@@ -502,6 +495,10 @@ type Full struct {
 	Set         *criteria.Set
 	Attachments []Attachment
 	History     []HistoryEntry
+	// Derived for the reader: the workflow actions open to them now, and the evidence
+	// kinds the set requires that are not attached yet.
+	Actions      []Rule
+	MissingKinds []string
 }
 
 // GetFull returns the nomination with everything shown beside it.
@@ -517,10 +514,12 @@ func (s *Service) GetFull(ctx context.Context, p *authz.Principal, id int64) (Fu
 	if f.View, err = s.view(ctx, r, f.Set); err != nil {
 		return Full{}, err
 	}
-	if f.Attachments, err = s.attachmentsOf(ctx, id); err != nil {
+	if f.Attachments, err = s.attachmentsOf(ctx, r); err != nil {
 		return Full{}, err
 	}
-	f.History, err = s.historyOf(ctx, id)
+	f.Actions = s.Actions(p, f.View)
+	f.MissingKinds = missingKinds(f.Set.RequiredAttachments, kindsOf(f.Attachments))
+	f.History, err = s.historyOf(ctx, r)
 	return f, err
 }
 
@@ -579,14 +578,15 @@ func (s *Service) Update(ctx context.Context, p *authz.Principal, id int64, ifMa
 			return err
 		}
 		before := *r
-		if err := s.applyInput(ctx, r, set, in, apperr.NewValidation()); err != nil {
+		if err := s.applyInput(ctx, p, r, set, in, apperr.NewValidation()); err != nil {
 			return err
 		}
 		if !sameCampaign(before.CampaignID, r.CampaignID) {
-			if err := s.bumpCounts(ctx, &before, countDelta{before.Status, -1}); err != nil {
+			// It leaves the old campaign's counters and joins the new one's.
+			if err := s.counters.Apply(ctx, progress.Change{Nomination: before.counted(), From: string(before.Status)}); err != nil {
 				return err
 			}
-			if err := s.bumpCounts(ctx, r, countDelta{r.Status, 1}); err != nil {
+			if err := s.counters.Apply(ctx, progress.Change{Nomination: r.counted(), To: string(r.Status)}); err != nil {
 				return err
 			}
 		}
@@ -629,7 +629,7 @@ func (s *Service) saveVersioned(ctx context.Context, r *row, ifMatch int, fields
 	now := s.now()
 	fields["version"] = gorm.Expr("version + 1")
 	fields["updated_at"] = now
-	res := s.st.DB(ctx).Model(&row{}).Where("id = ? AND version = ?", r.ID, ifMatch).Updates(fields)
+	res := s.rowOf(ctx, r).Where("version = ?", ifMatch).Updates(fields)
 	if res.Error != nil {
 		return res.Error
 	}
@@ -658,22 +658,6 @@ type Page struct {
 	NextCursor string    `json:"next_cursor"`
 }
 
-func encodeCursor(id int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("n" + strconv.FormatInt(id, 10)))
-}
-
-func decodeCursor(c string) (int64, error) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil || len(b) < 2 || b[0] != 'n' {
-		return 0, apperr.Invalid("cursor", "is not a cursor from a previous page")
-	}
-	id, err := strconv.ParseInt(string(b[1:]), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, apperr.Invalid("cursor", "is not a cursor from a previous page")
-	}
-	return id, nil
-}
-
 // List returns nominations in p's scope, newest first, one keyset page at a time.
 func (s *Service) List(ctx context.Context, p *authz.Principal, f Filter) (Page, error) {
 	val := apperr.NewValidation()
@@ -694,29 +678,27 @@ func (s *Service) List(ctx context.Context, p *authz.Principal, f Filter) (Page,
 	var after int64
 	if f.Cursor != "" {
 		var err error
-		if after, err = decodeCursor(f.Cursor); err != nil {
+		if after, err = store.DecodeCursor(f.Cursor); err != nil {
 			val.Add("cursor", "is not a cursor from a previous page")
 		}
 	}
-	scope := s.authz.Scopes(p, authz.ObjNomination, authz.ActRead)
+	var narrow string
 	if f.Unit != "" {
 		u, err := s.units.Get(ctx, f.Unit)
 		if err != nil {
 			val.Add("unit", "is not a current unit")
 		} else {
-			scope = scope.Narrow(u.Path)
+			narrow = u.Path
 		}
 	}
 	if err := val.Err(); err != nil {
 		return Page{}, err
 	}
 	page := Page{Items: []Summary{}}
-	if scope.Empty() {
-		return page, nil
-	}
-	// Hand-written SQL and a plain Scan: the hot list path skips gorm's reflection.
-	where, args := scope.CodeSQL(authz.UnitCodeColumns)
-	conds := []string{where}
+	var (
+		conds []string
+		args  []any
+	)
 	if len(f.Statuses) > 0 {
 		conds = append(conds, "status IN ?")
 		args = append(args, f.Statuses)
@@ -730,18 +712,19 @@ func (s *Service) List(ctx context.Context, p *authz.Principal, f Filter) (Page,
 		args = append(args, f.CampaignID)
 	}
 	if term := textfold.Fold(f.Query); term != "" {
-		conds = append(conds, "search_text LIKE ?")
-		args = append(args, "%"+escapeLike(term)+"%")
+		conds = append(conds, store.Like("search_text"))
+		args = append(args, "%"+store.EscapeLike(term)+"%")
 	}
 	if after > 0 {
 		conds = append(conds, "id < ?")
 		args = append(args, after)
 	}
-	// LIMIT is written in, not bound: with a bound LIMIT PostgreSQL's generic plan may
-	// stop using the (scope column, id) index.
-	rows, err := s.st.DB(ctx).Raw(`SELECT id, type, status, version, commune_code, district_code, province_code, campaign_id,
-		title, owner_name, village, self_score, self_passes, created_at, updated_at, submitted_at, recognition_id
-		FROM nominations WHERE `+strings.Join(conds, " AND ")+` ORDER BY id DESC LIMIT `+strconv.Itoa(f.Limit+1), args...).Rows()
+	// A plain Scan: the hot list path skips gorm's reflection.
+	rows, err := s.scopedList(ctx, p, narrow, `id, type, status, version, commune_code, district_code, province_code, campaign_id,
+		title, owner_name, village, self_score, self_passes, created_at, updated_at, submitted_at, recognition_id`, conds, args, f.Limit+1)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return page, nil
+	}
 	if err != nil {
 		return Page{}, err
 	}
@@ -760,14 +743,9 @@ func (s *Service) List(ctx context.Context, p *authz.Principal, f Filter) (Page,
 	}
 	if len(page.Items) > f.Limit {
 		page.Items = page.Items[:f.Limit]
-		page.NextCursor = encodeCursor(page.Items[len(page.Items)-1].ID)
+		page.NextCursor = store.EncodeCursor(page.Items[len(page.Items)-1].ID)
 	}
 	return page, nil
-}
-
-// escapeLike drops LIKE wildcards from a search term: users search text, not patterns.
-func escapeLike(s string) string {
-	return strings.NewReplacer("%", "", "_", "", "\\", "").Replace(s)
 }
 
 // Set returns the criteria set a nomination is pinned to.

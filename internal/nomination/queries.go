@@ -2,24 +2,25 @@ package nomination
 
 import (
 	"context"
+	"errors"
 	"time"
 
+	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/authz"
 )
 
 // CountByStatus counts the nominations p may read, per status (home page tiles).
 func (s *Service) CountByStatus(ctx context.Context, p *authz.Principal) (map[Status]int, error) {
 	out := map[Status]int{}
-	scope := s.authz.Scopes(p, authz.ObjNomination, authz.ActRead)
-	if scope.Empty() {
+	q, err := s.scoped(ctx, p, authz.ActRead)
+	if errors.Is(err, apperr.ErrNotFound) {
 		return out, nil
 	}
-	where, args := scope.CodeSQL(authz.UnitCodeColumns)
 	var rows []struct {
 		Status Status
 		N      int
 	}
-	if err := s.st.DB(ctx).Model(&row{}).Select("status, COUNT(*) AS n").Where(where, args...).Group("status").Scan(&rows).Error; err != nil {
+	if err := q.Select("status, COUNT(*) AS n").Group("status").Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
@@ -41,16 +42,13 @@ type InboxItem struct {
 
 // Inbox lists what others did since `since` on nominations in p's scope, newest first.
 func (s *Service) Inbox(ctx context.Context, p *authz.Principal, since time.Time, limit int) ([]InboxItem, error) {
-	scope := s.authz.Scopes(p, authz.ObjNomination, authz.ActRead)
-	if scope.Empty() {
+	q, err := s.scopedHistory(ctx, p)
+	if errors.Is(err, apperr.ErrNotFound) {
 		return nil, nil
 	}
-	where, args := scope.CodeSQL(authz.UnitColumns{Province: "n.province_code", District: "n.district_code", Commune: "n.commune_code"})
 	var out []InboxItem
-	err := s.st.DB(ctx).Table("nomination_history AS h").
-		Select("h.nomination_id, n.title, h.at, h.actor, h.action, h.to_status, h.comment").
-		Joins("JOIN nominations AS n ON n.id = h.nomination_id").
-		Where(where, args...).Where("h.at > ? AND h.actor_id <> ?", since, p.UserID).
+	err = q.Select("h.nomination_id, n.title, h.at, h.actor, h.action, h.to_status, h.comment").
+		Where("h.at > ? AND h.actor_id <> ?", since, p.UserID).
 		Order("h.id DESC").Limit(limit).Scan(&out).Error
 	return out, err
 }

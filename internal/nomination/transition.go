@@ -11,6 +11,7 @@ import (
 	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/authz"
 	"github.com/ntmflow/ntmflow/internal/criteria"
+	"github.com/ntmflow/ntmflow/internal/progress"
 	"github.com/ntmflow/ntmflow/internal/recognition"
 )
 
@@ -58,6 +59,11 @@ type TransitionInput struct {
 }
 
 const maxComment = 2000
+
+// counted is what the progress counters count r under.
+func (r *row) counted() progress.Nomination {
+	return progress.Nomination{CampaignID: r.CampaignID, DistrictCode: r.DistrictCode, CommuneCode: r.CommuneCode, Type: r.Type}
+}
 
 // Transition performs a workflow action: scope (404), role (403), version (412), status
 // (409), guards (422), then the status change, its history entry and, for approve and
@@ -130,17 +136,12 @@ func (s *Service) Transition(ctx context.Context, p *authz.Principal, id int64, 
 		}
 		// Counters last, after the version-checked update: a stale request fails before it
 		// takes any counter lock, and counter rows stay locked only until the commit.
-		if err := s.bumpCounts(ctx, r, countDelta{from, -1}, countDelta{r.Status, 1}); err != nil {
-			return err
+		if in.Action == "approve" {
+			date, _ := time.Parse(time.DateOnly, in.Decision.Date)
+			recYear = date.Year()
 		}
-		if recDelta != 0 {
-			if in.Action == "approve" {
-				date, _ := time.Parse(time.DateOnly, in.Decision.Date)
-				recYear = date.Year()
-			}
-			return s.bumpRecognized(ctx, r, recYear, recDelta)
-		}
-		return nil
+		return s.counters.Apply(ctx, progress.Change{Nomination: r.counted(), From: string(from), To: string(r.Status),
+			Recognized: recDelta, RecognizedYear: recYear})
 	})
 	if err != nil {
 		return View{}, err
@@ -169,7 +170,7 @@ func (s *Service) checkGuards(ctx context.Context, r *row, set *criteria.Set, ru
 			if res := criteria.Evaluate(set, assessmentValues(items)); !res.Complete {
 				val.Add("assessment", "criteria not yet self-assessed: "+strings.Join(res.Unanswered, ", "))
 			}
-			missing, err := s.missingAttachments(ctx, r.ID, set.RequiredAttachments)
+			missing, err := s.missingAttachments(ctx, r, set.RequiredAttachments)
 			if err != nil {
 				return err
 			}
@@ -264,20 +265,22 @@ func (s *Service) writeHistory(ctx context.Context, p *authz.Principal, r *row, 
 		str := string(b)
 		h.Details = &str
 	}
-	return s.st.DB(ctx).Create(&h).Error
+	return s.insert(ctx, &h)
 }
 
 // History lists the nomination's entries, oldest first.
 func (s *Service) History(ctx context.Context, p *authz.Principal, id int64) ([]HistoryEntry, error) {
-	if _, err := s.loadForRead(ctx, p, id); err != nil {
+	r, err := s.loadForRead(ctx, p, id)
+	if err != nil {
 		return nil, err
 	}
-	return s.historyOf(ctx, id)
+	return s.historyOf(ctx, r)
 }
 
-func (s *Service) historyOf(ctx context.Context, id int64) ([]HistoryEntry, error) {
+// historyOf lists the history of r, a nomination read through scoped.
+func (s *Service) historyOf(ctx context.Context, r *row) ([]HistoryEntry, error) {
 	var rows []historyRow
-	if err := s.st.DB(ctx).Where("nomination_id = ?", id).Order("id").Find(&rows).Error; err != nil {
+	if err := s.historyRows(ctx, r).Order("id").Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]HistoryEntry, len(rows))

@@ -5,6 +5,7 @@ import (
 
 	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/progress"
 )
 
 // Status is where a nomination is in the workflow (SPEC §6).
@@ -28,10 +29,9 @@ var Statuses = []Status{Draft, Submitted, UnderReview, Returned, Endorsed, Appro
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool { return slices.Contains(Statuses, s) }
 
-// InPipeline reports whether the nomination is on its way to a decision.
-func (s Status) InPipeline() bool {
-	return s == Submitted || s == UnderReview || s == Returned || s == Endorsed
-}
+// InPipeline reports whether the nomination is on its way to a decision (the "in
+// pipeline" of the progress counters, which own the list).
+func (s Status) InPipeline() bool { return progress.InPipeline(string(s)) }
 
 // Guard is a condition an action needs besides the status.
 type Guard string
@@ -61,7 +61,10 @@ type Rule struct {
 
 // Workflow is the whole table of SPEC §6. Casbin decides whether the role may do the
 // action at the nomination's unit; this table decides whether the action is valid now.
-// The API, the buttons of the web pages and the history all come from it.
+// The API, the buttons of the web pages and the history all come from it. By names the
+// role whose policy grant the rule uses; it must match policies/policy.csv in both
+// directions (TestWorkflowAgreesWithPolicy), so a role gets a new action by a policy line
+// and a row here together.
 var Workflow = []Rule{
 	{Action: ActionUpdate, By: authz.CommuneOfficer, From: []Status{Draft, Returned}},
 	{Action: "submit", By: authz.CommuneOfficer, From: []Status{Draft, Returned}, To: Submitted, Needs: []Guard{NeedsComplete}},

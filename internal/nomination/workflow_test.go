@@ -2,10 +2,14 @@ package nomination
 
 import (
 	"errors"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/policies"
 )
 
 func principal(role authz.Role, path string) *authz.Principal {
@@ -68,6 +72,66 @@ func BenchmarkWorkflowDecide(b *testing.B) {
 	for b.Loop() {
 		if _, err := decide(az, p, "reject", "/20/183/06220", Endorsed); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// outsideTable are the nomination actions of the policy that are not rows of the workflow
+// table: reading, and creating (a nomination is born a draft; no status leads to it).
+var outsideTable = []string{authz.ActRead, authz.ActCreate}
+
+// policyDisagreements compares the workflow table's By with the policy, both ways: every
+// rule's role must be allowed its action by some policy line, and every nomination action
+// the policy grants a role must be a rule of that role. One line per disagreement.
+func policyDisagreements(az *authz.Authorizer) []string {
+	granted := map[string]bool{} // "role action"
+	var out []string
+	for _, pr := range az.Rules() {
+		if pr.Obj != authz.ObjNomination {
+			continue
+		}
+		granted[string(pr.Role)+" "+pr.Act] = true
+		if slices.Contains(outsideTable, pr.Act) {
+			continue
+		}
+		if !slices.ContainsFunc(Workflow, func(r Rule) bool { return r.Action == pr.Act && r.By == pr.Role }) {
+			out = append(out, fmt.Sprintf("the policy lets %s %s a nomination, but the workflow table has no %s rule by %s",
+				pr.Role, pr.Act, pr.Act, pr.Role))
+		}
+	}
+	for _, r := range Workflow {
+		if !granted[string(r.By)+" "+r.Action] {
+			out = append(out, fmt.Sprintf("the workflow table has %s by %s, but no policy line allows it", r.Action, r.By))
+		}
+	}
+	return out
+}
+
+// TestWorkflowAgreesWithPolicy: the role of each workflow action is the policy's, checked
+// against the embedded policy in both directions, so a role granted an action in
+// policy.csv without a workflow rule (or the reverse) fails here instead of doing nothing.
+func TestWorkflowAgreesWithPolicy(t *testing.T) {
+	az, err := authz.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := policyDisagreements(az); len(d) > 0 {
+		t.Fatalf("workflow table and policies/policy.csv disagree:\n  %s", strings.Join(d, "\n  "))
+	}
+	// The check sees both kinds of drift.
+	changed := strings.Replace(policies.Policy, "p, district_reviewer, district, nomination, endorse, subtree\n", "", 1)
+	changed += "p, province_approver, province, nomination, return, subtree\n"
+	drifted, err := authz.NewFromStrings(policies.Model, changed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(policyDisagreements(drifted), "\n")
+	for _, want := range []string{
+		"the policy lets province_approver return a nomination, but the workflow table has no return rule by province_approver",
+		"the workflow table has endorse by district_reviewer, but no policy line allows it",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("drift not reported: %q; got:\n%s", want, got)
 		}
 	}
 }

@@ -2,12 +2,10 @@ package recognition
 
 import (
 	"context"
-	"encoding/base64"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/ntmflow/ntmflow/internal/apperr"
+	"github.com/ntmflow/ntmflow/internal/store"
 	"github.com/ntmflow/ntmflow/internal/textfold"
 )
 
@@ -37,9 +35,7 @@ func (s *Service) PublicList(ctx context.Context, f PublicFilter) (PublicPage, e
 	if f.Limit == 0 {
 		f.Limit = 50
 	}
-	q := s.st.DB(ctx).Model(&Recognition{}).
-		Where("revoked_at IS NULL AND valid_until >= ?", s.now().Format(time.DateOnly))
-	q, err := s.applyFilter(q, Filter{Type: f.Type, Year: f.Year})
+	q, err := s.applyFilter(s.publicRecognitions(ctx), Filter{Type: f.Type, Year: f.Year})
 	if err != nil {
 		return PublicPage{}, err
 	}
@@ -57,18 +53,11 @@ func (s *Service) PublicList(ctx context.Context, f PublicFilter) (PublicPage, e
 		q = q.Where("commune_code = ?", f.Commune)
 	}
 	if term := textfold.Fold(f.Query); term != "" {
-		like := "%" + strings.NewReplacer("%", "", "_", "", "\\", "").Replace(term) + "%"
-		// Names and village are matched through the nomination's folded search_text (the
-		// recognition copies them from it at approval; SQL cannot strip diacritics on both
-		// databases). Decision numbers carry no diacritics beyond the Đ of "QĐ", which is
-		// folded here; LOWER folds the ASCII letters on both databases.
-		q = q.Where(`(EXISTS (SELECT 1 FROM nominations n WHERE n.id = recognitions.nomination_id AND n.search_text LIKE ?)
-			OR REPLACE(REPLACE(LOWER(decision_number), 'Đ', 'd'), 'đ', 'd') LIKE ?)`, like, like)
+		q = s.searchPublic(q, term)
 	}
 	if f.Cursor != "" {
-		b, err := base64.RawURLEncoding.DecodeString(f.Cursor)
-		id, perr := strconv.ParseInt(string(b), 10, 64)
-		if err != nil || perr != nil || id <= 0 {
+		id, err := store.DecodeCursor(f.Cursor)
+		if err != nil {
 			v.Add("cursor", "is not a cursor from a previous page")
 		}
 		q = q.Where("id < ?", id)
@@ -83,7 +72,7 @@ func (s *Service) PublicList(ctx context.Context, f PublicFilter) (PublicPage, e
 	page := PublicPage{Items: items}
 	if len(items) > f.Limit {
 		page.Items = items[:f.Limit]
-		page.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(items[f.Limit-1].ID, 10)))
+		page.NextCursor = store.EncodeCursor(items[f.Limit-1].ID)
 	}
 	return page, nil
 }

@@ -101,7 +101,7 @@ func NewService(st *store.Store, az *authz.Authorizer) *Service {
 // A decision number already used in the province is a conflict.
 func (s *Service) Issue(ctx context.Context, r *Recognition) error {
 	r.CreatedAt = s.now()
-	if err := s.st.DB(ctx).Create(r).Error; err != nil {
+	if err := s.ofNomination(ctx, r.NominationID).Create(r).Error; err != nil {
 		if store.IsUniqueViolation(err) {
 			return fmt.Errorf("%w: decision number %s is already used in this province", apperr.ErrConflict, r.DecisionNumber)
 		}
@@ -114,14 +114,14 @@ func (s *Service) Issue(ctx context.Context, r *Recognition) error {
 // transaction) and returns its decision date.
 func (s *Service) RevokeForNomination(ctx context.Context, nominationID int64, reason string) (time.Time, error) {
 	var r Recognition
-	err := s.st.DB(ctx).Where("nomination_id = ? AND revoked_at IS NULL", nominationID).Take(&r).Error
+	err := s.ofNomination(ctx, nominationID).Where("revoked_at IS NULL").Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return time.Time{}, fmt.Errorf("%w: no active recognition for nomination %d", apperr.ErrConflict, nominationID)
 	}
 	if err != nil {
 		return time.Time{}, err
 	}
-	err = s.st.DB(ctx).Model(&Recognition{}).Where("id = ?", r.ID).
+	err = s.ofNomination(ctx, nominationID).Where("id = ?", r.ID).
 		Updates(map[string]any{"revoked_at": s.now(), "revoke_reason": reason}).Error
 	return r.DecisionDate, err
 }
@@ -136,23 +136,22 @@ type Filter struct {
 
 // Get returns one recognition the principal may read.
 func (s *Service) Get(ctx context.Context, p *authz.Principal, id int64) (Recognition, error) {
-	scope := s.authz.Scopes(p, authz.ObjRecognition, authz.ActRead)
-	if scope.Empty() {
-		return Recognition{}, apperr.ErrNotFound
+	q, err := s.scoped(ctx, p, authz.ActRead, "")
+	if err != nil {
+		return Recognition{}, err
 	}
-	where, args := scope.CodeSQL(authz.UnitCodeColumns)
-	var r Recognition
-	err := s.st.DB(ctx).Where("id = ?", id).Where(where, args...).Take(&r).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Recognition{}, apperr.ErrNotFound
-	}
-	return r, err
+	return take(q.Where("id = ?", id))
 }
 
-// GetPublic returns any recognition by id, for the public registry page.
+// GetPublic returns any recognition by id, revoked and expired ones too, for the public
+// page a certificate's QR code opens (it shows the status).
 func (s *Service) GetPublic(ctx context.Context, id int64) (Recognition, error) {
+	return take(s.certified(ctx).Where("id = ?", id))
+}
+
+func take(q *gorm.DB) (Recognition, error) {
 	var r Recognition
-	err := s.st.DB(ctx).Where("id = ?", id).Take(&r).Error
+	err := q.Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Recognition{}, apperr.ErrNotFound
 	}
@@ -161,7 +160,7 @@ func (s *Service) GetPublic(ctx context.Context, id int64) (Recognition, error) 
 
 // List returns the recognitions in the principal's scope, newest decision first.
 func (s *Service) List(ctx context.Context, p *authz.Principal, unitsSvc *units.Service, f Filter) ([]Recognition, error) {
-	scope := s.authz.Scopes(p, authz.ObjRecognition, authz.ActRead)
+	var narrow string
 	if f.Unit != "" {
 		u, err := unitsSvc.Get(ctx, f.Unit)
 		if errors.Is(err, apperr.ErrNotFound) {
@@ -169,14 +168,13 @@ func (s *Service) List(ctx context.Context, p *authz.Principal, unitsSvc *units.
 		} else if err != nil {
 			return nil, err
 		}
-		scope = scope.Narrow(u.Path)
+		narrow = u.Path
 	}
-	if scope.Empty() {
+	q, err := s.scoped(ctx, p, authz.ActRead, narrow)
+	if errors.Is(err, apperr.ErrNotFound) {
 		return []Recognition{}, nil
 	}
-	where, args := scope.CodeSQL(authz.UnitCodeColumns)
-	q := s.st.DB(ctx).Where(where, args...)
-	q, err := s.applyFilter(q, f)
+	q, err = s.applyFilter(q, f)
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,13 @@ func toMe(a identity.Account) meJSON {
 	return meJSON{ID: a.ID, Username: a.Username, FullName: a.FullName, Locale: a.Locale, Roles: a.Roles}
 }
 
+// loginResponse is the answer to a sign-in (SPEC §3).
+type loginResponse struct {
+	Token     string `json:"token"`
+	User      meJSON `json:"user"`
+	CSRFToken string `json:"csrf_token"`
+}
+
 type loginRequest struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
@@ -41,7 +48,7 @@ func (s *Server) login(c echo.Context) error {
 	}
 	setSessionCookie(c, sess.Token, sess.ExpiresAt)
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusOK, map[string]any{"token": sess.Token, "user": toMe(sess.Account), "csrf_token": maskCSRF(sess.CSRFToken)})
+	return c.JSON(http.StatusOK, loginResponse{Token: sess.Token, User: toMe(sess.Account), CSRFToken: maskCSRF(sess.CSRFToken)})
 }
 
 func (s *Server) logout(c echo.Context) error {

@@ -52,7 +52,7 @@ func (s *Server) listCampaigns(c echo.Context) error {
 	for i, cp := range list {
 		items[i] = campaign.ToView(cp, nil)
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": items})
+	return c.JSON(http.StatusOK, itemsOf[campaign.View]{Items: items})
 }
 
 func (s *Server) getCampaign(c echo.Context) error {
@@ -86,14 +86,17 @@ func (s *Server) updateCampaign(c echo.Context) error {
 	return c.JSON(http.StatusOK, v)
 }
 
+// targetsRequest replaces every target of a campaign (an empty list removes them all).
+type targetsRequest struct {
+	Items []campaign.Target `json:"items"`
+}
+
 func (s *Server) putTargets(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Items []campaign.Target `json:"items"`
-	}
+	var in targetsRequest
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
@@ -126,7 +129,15 @@ func (s *Server) getProgress(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"campaign_id": rep.Campaign.ID, "year": rep.Year, "unit_code": rep.Unit.Code, "items": rep.Items})
+	return c.JSON(http.StatusOK, progressJSON{CampaignID: rep.Campaign.ID, Year: rep.Year, UnitCode: rep.Unit.Code, Items: rep.Items})
+}
+
+// progressJSON is the progress report of SPEC §8.
+type progressJSON struct {
+	CampaignID int64          `json:"campaign_id"`
+	Year       int            `json:"year"`
+	UnitCode   string         `json:"unit_code"`
+	Items      []campaign.Row `json:"items"`
 }
 
 // progressTable lays the report out for export, with Vietnamese headers (the language of

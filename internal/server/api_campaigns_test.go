@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/ntmflow/ntmflow/internal/progress"
 )
 
 type progressRow struct {
@@ -174,7 +176,7 @@ func TestProgressEdgeCases(t *testing.T) {
 		t.Errorf("pipeline after moving one away = %d, want 2", r.InPipeline)
 	}
 	// The counters kept with every transition equal a fresh count.
-	if drift, err := w.a.Campaigns.CountsDrift(t.Context()); err != nil || drift != 0 {
+	if drift, err := progress.New(w.a.Store).Drift(t.Context()); err != nil || drift != 0 {
 		t.Fatalf("progress counters drift by %d rows (%v)", drift, err)
 	}
 }
@@ -217,7 +219,7 @@ func TestCountersUnderConcurrentOppositeMoves(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if drift, err := w.a.Campaigns.CountsDrift(t.Context()); err != nil || drift != 0 {
+	if drift, err := progress.New(w.a.Store).Drift(t.Context()); err != nil || drift != 0 {
 		t.Fatalf("progress counters drift by %d rows (%v)", drift, err)
 	}
 	if r := w.progress("tinh", camp, "year=2022")["183/model_garden"]; r.InPipeline != 8 {

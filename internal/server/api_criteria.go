@@ -14,7 +14,7 @@ func (s *Server) listCriteriaSets(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": list})
+	return c.JSON(http.StatusOK, itemsOf[*criteria.Set]{Items: list})
 }
 
 func (s *Server) getCriteriaSet(c echo.Context) error {

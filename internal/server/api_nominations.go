@@ -202,7 +202,7 @@ func (s *Server) getHistory(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": items})
+	return c.JSON(http.StatusOK, itemsOf[nomination.HistoryEntry]{Items: items})
 }
 
 // uploadAttachment streams the multipart body part by part: the file goes straight to
@@ -293,7 +293,7 @@ func (s *Server) listAttachments(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": list})
+	return c.JSON(http.StatusOK, itemsOf[nomination.Attachment]{Items: list})
 }
 
 // downloadAttachment serves the bytes under the original name. Images may be shown

@@ -29,7 +29,7 @@ func (s *Server) listRecognitions(c echo.Context) error {
 	for i, r := range list {
 		items[i] = recognition.ToView(r, now)
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": items})
+	return c.JSON(http.StatusOK, itemsOf[recognition.View]{Items: items})
 }
 
 func (s *Server) getRecognition(c echo.Context) error {

@@ -41,5 +41,5 @@ func (s *Server) listUnits(c echo.Context) error {
 		items[i] = toUnitJSON(u)
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=300")
-	return c.JSON(http.StatusOK, map[string]any{"items": items})
+	return c.JSON(http.StatusOK, itemsOf[unitJSON]{Items: items})
 }

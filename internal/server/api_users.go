@@ -37,7 +37,7 @@ func (s *Server) listUsers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": list})
+	return c.JSON(http.StatusOK, itemsOf[identity.Account]{Items: list})
 }
 
 type rolesRequest struct {

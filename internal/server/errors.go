@@ -3,12 +3,14 @@ package server
 import (
 	"errors"
 	"log/slog"
+	"maps"
 	"net/http"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/ntmflow/ntmflow/internal/apperr"
+	"github.com/ntmflow/ntmflow/internal/nomination"
 	"github.com/ntmflow/ntmflow/internal/store"
 )
 
@@ -19,25 +21,32 @@ type errorKind struct {
 	message string
 }
 
-// errorTable maps domain errors to HTTP answers. It is the only place that does.
-var errorTable = []struct {
-	err  error
-	kind errorKind
-}{
-	{apperr.ErrBadRequest, errorKind{http.StatusBadRequest, "bad_request", "The request is malformed."}},
-	{apperr.ErrIdempotencyKeyReused, errorKind{http.StatusUnprocessableEntity, "idempotency_key_reused", "This Idempotency-Key was already used with a different request; send a new key."}},
-	{apperr.ErrUnauthenticated, errorKind{http.StatusUnauthorized, "unauthenticated", "Sign-in required."}},
-	{apperr.ErrInvalidCredentials, errorKind{http.StatusUnauthorized, "invalid_credentials", "Wrong username or password."}},
-	{apperr.ErrForbidden, errorKind{http.StatusForbidden, "forbidden", "Your role does not allow this action."}},
-	{apperr.ErrNotFound, errorKind{http.StatusNotFound, "not_found", "Not found."}},
-	{apperr.ErrInvalidTransition, errorKind{http.StatusConflict, "invalid_transition", "This action is not valid in the current status."}},
-	{apperr.ErrConflict, errorKind{http.StatusConflict, "conflict", "This conflicts with existing data."}},
-	{apperr.ErrVersionMismatch, errorKind{http.StatusPreconditionFailed, "version_mismatch", "The object was changed by someone else; reload it."}},
-	{apperr.ErrTooLarge, errorKind{http.StatusRequestEntityTooLarge, "too_large", "The upload or request body is too large."}},
-	{apperr.ErrUnsupportedMedia, errorKind{http.StatusUnsupportedMediaType, "unsupported_media_type", "This file type is not allowed."}},
-	{apperr.ErrPreconditionRequired, errorKind{http.StatusPreconditionRequired, "precondition_required", "Send If-Match with the current version."}},
-	{apperr.ErrRateLimited, errorKind{http.StatusTooManyRequests, "rate_limited", "Too many attempts; try again later."}},
-	{apperr.ErrUnavailable, errorKind{http.StatusServiceUnavailable, "unavailable", "The service is temporarily unavailable; try again shortly."}},
+// errorRow is one row of the table: the domain error, its HTTP answer, and the message
+// key a page shows for it beside the form ("" when a page has no answer of its own and
+// the error page says it).
+type errorRow struct {
+	err   error
+	kind  errorKind
+	flash string
+}
+
+// errorTable maps domain errors to HTTP answers and page messages. It is the only place
+// that does: the API reads it through classify, the pages through formOutcome.
+var errorTable = []errorRow{
+	{apperr.ErrBadRequest, errorKind{http.StatusBadRequest, "bad_request", "The request is malformed."}, ""},
+	{apperr.ErrIdempotencyKeyReused, errorKind{http.StatusUnprocessableEntity, "idempotency_key_reused", "This Idempotency-Key was already used with a different request; send a new key."}, ""},
+	{apperr.ErrUnauthenticated, errorKind{http.StatusUnauthorized, "unauthenticated", "Sign-in required."}, ""},
+	{apperr.ErrInvalidCredentials, errorKind{http.StatusUnauthorized, "invalid_credentials", "Wrong username or password."}, "login.error.invalid"},
+	{apperr.ErrForbidden, errorKind{http.StatusForbidden, "forbidden", "Your role does not allow this action."}, ""},
+	{apperr.ErrNotFound, errorKind{http.StatusNotFound, "not_found", "Not found."}, ""},
+	{apperr.ErrInvalidTransition, errorKind{http.StatusConflict, "invalid_transition", "This action is not valid in the current status."}, "flash.invalid_transition"},
+	{apperr.ErrConflict, errorKind{http.StatusConflict, "conflict", "This conflicts with existing data."}, "flash.conflict"},
+	{apperr.ErrVersionMismatch, errorKind{http.StatusPreconditionFailed, "version_mismatch", "The object was changed by someone else; reload it."}, "flash.stale"},
+	{apperr.ErrTooLarge, errorKind{http.StatusRequestEntityTooLarge, "too_large", "The upload or request body is too large."}, "flash.upload_size"},
+	{apperr.ErrUnsupportedMedia, errorKind{http.StatusUnsupportedMediaType, "unsupported_media_type", "This file type is not allowed."}, "flash.upload_type"},
+	{apperr.ErrPreconditionRequired, errorKind{http.StatusPreconditionRequired, "precondition_required", "Send If-Match with the current version."}, ""},
+	{apperr.ErrRateLimited, errorKind{http.StatusTooManyRequests, "rate_limited", "Too many attempts; try again later."}, "login.error.rate_limited"},
+	{apperr.ErrUnavailable, errorKind{http.StatusServiceUnavailable, "unavailable", "The service is temporarily unavailable; try again shortly."}, ""},
 }
 
 var (
@@ -86,10 +95,8 @@ func classify(err error) (errorKind, map[string]any) {
 		}
 		return kindValidation, details
 	}
-	for _, row := range errorTable {
-		if errors.Is(err, row.err) {
-			return row.kind, nil
-		}
+	if row, ok := tableRow(err); ok {
+		return row.kind, nil
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
@@ -98,6 +105,56 @@ func classify(err error) (errorKind, map[string]any) {
 		}
 	}
 	return kindInternal, nil
+}
+
+// tableRow finds the row of a domain error in errorTable.
+func tableRow(err error) (errorRow, bool) {
+	for _, row := range errorTable {
+		if errors.Is(err, row.err) {
+			return row, true
+		}
+	}
+	return errorRow{}, false
+}
+
+// outcome is what a page handler does with an error of the domain: the same error the
+// API answers with a status and code, told the way a form tells it.
+type outcome struct {
+	Status int               // the status the API gives the error, for a re-rendered page
+	Fields map[string]string // messages by field, to show beside the fields (validation only)
+	Flash  string            // message key of a known error, shown as a flash or atop the form
+	Reload bool              // the record changed meanwhile: show the page again, freshly read
+}
+
+// formOutcome tells a page handler how to answer err: field errors, a message, or
+// neither, when the error is not the form's to answer and the error handler answers it
+// (an error page with the same status the API gives).
+func formOutcome(err error) outcome {
+	if err == nil {
+		return outcome{}
+	}
+	kind, _ := classify(err)
+	o := outcome{Status: kind.status}
+	// A full nomination is a validation error (too many files) or too large (too many
+	// bytes) for the API; the page says which limit was reached.
+	var limit *nomination.LimitError
+	if errors.As(err, &limit) {
+		o.Flash = "flash.upload_total"
+		if limit.TooMany {
+			o.Flash = "flash.upload_count"
+		}
+		return o
+	}
+	var ve *apperr.ValidationError
+	if errors.As(err, &ve) {
+		o.Fields = maps.Clone(ve.Fields)
+		return o
+	}
+	if row, ok := tableRow(err); ok {
+		o.Flash = row.flash
+		o.Reload = row.err == apperr.ErrVersionMismatch
+	}
+	return o
 }
 
 // handleError is echo's HTTPErrorHandler: one answer per error, logged once.

@@ -1,12 +1,10 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/i18n"
 )
 
@@ -41,16 +39,14 @@ func (s *Server) loginSubmit(c echo.Context) error {
 		return s.renderLogin(c, http.StatusForbidden, f)
 	}
 	sess, err := s.identity.Login(c.Request().Context(), f.Username, c.FormValue("password"), c.RealIP(), c.Request().UserAgent())
-	var rl *apperr.RateLimited
-	switch {
-	case errors.As(err, &rl):
-		f.Error = "login.error.rate_limited"
-		return s.renderLogin(c, http.StatusTooManyRequests, f)
-	case errors.Is(err, apperr.ErrInvalidCredentials):
-		f.Error = "login.error.invalid"
-		return s.renderLogin(c, http.StatusUnauthorized, f)
-	case err != nil:
-		return err
+	if err != nil {
+		// Wrong credentials and too many attempts are told on the form; the rest by the error page.
+		o := formOutcome(err)
+		if o.Flash == "" {
+			return err
+		}
+		f.Error = o.Flash
+		return s.renderLogin(c, o.Status, f)
 	}
 	setSessionCookie(c, sess.Token, sess.ExpiresAt)
 	return c.Redirect(http.StatusSeeOther, localPath(f.Next, "/"))

@@ -39,7 +39,7 @@ func lang(c echo.Context) string {
 // page builds the data every template gets.
 func (s *Server) page(c echo.Context, nav, titleKey string, data any) *Page {
 	p := &Page{Lang: lang(c), Nav: nav, TitleKey: titleKey, Path: c.Request().URL.Path, Now: time.Now(), Data: data,
-		catalog: s.pages.catalog, Flash: takeFlash(c)}
+		catalog: s.pages.catalog, Flash: takeFlash(c), az: s.authz}
 	if a := authOf(c); a != nil {
 		p.User = a.Principal
 		p.CSRF = s.csrfFor(a.TokenHash) // masked anew for every page (csrf.go)

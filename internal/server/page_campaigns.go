@@ -1,8 +1,8 @@
 package server
 
 import (
-	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -198,9 +198,11 @@ func (s *Server) createCampaignSubmit(c echo.Context) error {
 		setFlash(c, "ok", "flash.campaign_saved")
 		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/campaigns/%d/targets", v.ID))
 	}
-	if !mergeValidation(err, f.Errors) {
+	o := formOutcome(err)
+	if o.Fields == nil {
 		return err
 	}
+	maps.Copy(f.Errors, o.Fields)
 	return s.render(c, http.StatusUnprocessableEntity, "campaign_form", s.page(c, "campaigns", "campaigns.new", f))
 }
 
@@ -232,9 +234,11 @@ func (s *Server) editCampaignSubmit(c echo.Context) error {
 		setFlash(c, "ok", "flash.campaign_saved")
 		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/campaigns/%d", id))
 	}
-	if !mergeValidation(err, f.Errors) {
+	o := formOutcome(err)
+	if o.Fields == nil {
 		return err
 	}
+	maps.Copy(f.Errors, o.Fields)
 	return s.render(c, http.StatusUnprocessableEntity, "campaign_form", s.page(c, "campaigns", "campaigns.edit", f))
 }
 
@@ -288,7 +292,7 @@ func (s *Server) loadTargetsForm(c echo.Context) (*targetsForm, error) {
 	if err != nil {
 		return nil, err
 	}
-	targets, err := s.campaigns.Targets(ctx, id, year)
+	targets, err := s.campaigns.Targets(ctx, cp, year)
 	if err != nil {
 		return nil, err
 	}
@@ -319,7 +323,7 @@ func (s *Server) targetsSubmit(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	// Keep the other years as they are: the form edits one year.
-	all, err := s.campaigns.Targets(ctx, f.Campaign.ID, 0)
+	all, err := s.campaigns.Targets(ctx, f.Campaign, 0)
 	if err != nil {
 		return err
 	}
@@ -329,6 +333,9 @@ func (s *Server) targetsSubmit(c echo.Context) error {
 			items = append(items, t)
 		}
 	}
+	// cellOf names the form field of each item the form sends, to put the domain's
+	// messages ("items[3].max") beside the cells they are about.
+	cellOf := map[string]string{}
 	for ri := range f.Rows {
 		row := &f.Rows[ri]
 		for _, typ := range f.Types {
@@ -342,20 +349,23 @@ func (s *Server) targetsSubmit(c echo.Context) error {
 			if cell.Min == "" && cell.Max == "" {
 				continue
 			}
+			// Reading a count is the form's part; which counts are allowed is the domain's.
+			suffix := row.Unit.Code + "." + typ
 			minV, err := strconv.Atoi(cell.Min)
-			if err != nil || minV < 0 {
-				f.Errors["min."+row.Unit.Code+"."+typ] = "invalid"
+			if err != nil {
+				f.Errors["min."+suffix] = "invalid"
 				continue
 			}
 			t := campaign.Target{Year: f.Year, UnitCode: row.Unit.Code, Type: typ, Min: minV}
 			if cell.Max != "" {
 				maxV, err := strconv.Atoi(cell.Max)
-				if err != nil || maxV < minV {
-					f.Errors["max."+row.Unit.Code+"."+typ] = "invalid"
+				if err != nil {
+					f.Errors["max."+suffix] = "invalid"
 					continue
 				}
 				t.Max = &maxV
 			}
+			cellOf[fmt.Sprintf("items[%d]", len(items))] = suffix
 			items = append(items, t)
 		}
 	}
@@ -365,11 +375,18 @@ func (s *Server) targetsSubmit(c echo.Context) error {
 			setFlash(c, "ok", "flash.targets_saved")
 			return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/campaigns/%d?year=%d", f.Campaign.ID, f.Year))
 		}
-		var ve *apperr.ValidationError
-		if !errors.As(err, &ve) {
+		o := formOutcome(err)
+		if o.Fields == nil {
 			return err
 		}
-		f.Errors["form"] = "invalid"
+		for field, msg := range o.Fields {
+			item, part, _ := strings.Cut(field, ".")
+			if suffix, ok := cellOf[item]; ok && (part == "min" || part == "max") {
+				f.Errors[part+"."+suffix] = msg
+			} else {
+				f.Errors["form"] = msg
+			}
+		}
 	}
 	pg := s.page(c, "campaigns", "targets.title", f)
 	pg.Flash = &Flash{Kind: "error", Key: "flash.fix_fields"}

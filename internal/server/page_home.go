@@ -24,7 +24,6 @@ type homeData struct {
 	CanCreate   bool
 	IsReviewer  bool
 	IsApprover  bool
-	IsObserver  bool
 	IsAdmin     bool
 	ReadsNoms   bool
 	SeesReports bool
@@ -34,12 +33,15 @@ type homeData struct {
 func (s *Server) homePage(c echo.Context) error {
 	ctx := c.Request().Context()
 	p := principal(c)
+	// What the page offers follows the policy, not role names: the queue shown is that of
+	// the action defining it (approve, start a review, create), the admin links follow
+	// managing users.
+	may := func(obj, act string) bool { return !s.authz.Scopes(p, obj, act).Empty() }
 	d := homeData{Statuses: nomination.Statuses,
-		CanCreate:  p.HasRole(authz.CommuneOfficer),
-		IsReviewer: p.HasRole(authz.DistrictReviewer),
-		IsApprover: p.HasRole(authz.ProvinceApprover),
-		IsObserver: p.HasRole(authz.Observer),
-		IsAdmin:    p.HasRole(authz.Admin)}
+		CanCreate:  may(authz.ObjNomination, authz.ActCreate),
+		IsReviewer: may(authz.ObjNomination, "start_review"),
+		IsApprover: may(authz.ObjNomination, "approve"),
+		IsAdmin:    may(authz.ObjUser, authz.ActManage)}
 	codes := make([]string, len(p.Grants))
 	for i, g := range p.Grants {
 		codes[i] = g.UnitCode

@@ -111,7 +111,13 @@ func (s *Server) publicRecognitionsAPI(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=60")
-	return c.JSON(http.StatusOK, map[string]any{"items": items, "next_cursor": page.NextCursor})
+	return c.JSON(http.StatusOK, publicPage{Items: items, NextCursor: page.NextCursor})
+}
+
+// publicPage is one page of the public registry.
+type publicPage struct {
+	Items      []publicRecognition `json:"items"`
+	NextCursor string              `json:"next_cursor"`
 }
 
 // publicOne loads the recognition named in the path, as the registry shows it.

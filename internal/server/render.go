@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"path"
 	"reflect"
+	"regexp"
 	"strings"
 	"time"
 
@@ -112,18 +113,18 @@ func (r *renderer) staticURL(p string) string {
 // Page is the data every page gets: who is signed in, the language, the CSRF token, the
 // flash message, and the page's own data.
 type Page struct {
-	Lang      string
-	User      *authz.Principal
-	CSRF      string
-	Flash     *Flash
-	Nav       string
-	TitleKey  string
-	Path      string
-	Now       time.Time
-	IsDemo    bool
-	Data      any
-	catalog   *i18n.Catalog
-	roleNames []string
+	Lang     string
+	User     *authz.Principal
+	CSRF     string
+	Flash    *Flash
+	Nav      string
+	TitleKey string
+	Path     string
+	Now      time.Time
+	IsDemo   bool
+	Data     any
+	catalog  *i18n.Catalog
+	az       *authz.Authorizer
 }
 
 // Flash is a one-time message shown after a redirect.
@@ -191,8 +192,30 @@ func (p *Page) Num(v any) string {
 
 func (p *Page) VND(v int64) string { return i18n.VND(p.Lang, v) }
 
-// Has reports whether the signed-in user holds role anywhere.
-func (p *Page) Has(role string) bool { return p.User != nil && p.User.HasRole(authz.Role(role)) }
+// May reports whether the policy lets the signed-in user do act on obj somewhere: what a
+// page offers (links, buttons) asks the policy, never a role name.
+func (p *Page) May(obj, act string) bool {
+	return p.az != nil && !p.az.Scopes(p.User, obj, act).Empty()
+}
+
+// indexPattern finds the item indexes of a validation field ("assessment[3].value").
+var indexPattern = regexp.MustCompile(`\[\d+\]`)
+
+// fieldKey maps a validation field ("assessment[3].value", "subject.area_m2") to the
+// message shown beside it in the user's language.
+func fieldKey(field string) string { return "err." + indexPattern.ReplaceAllString(field, "") }
+
+// FieldError translates the error of a form field, or "" when there is none.
+func (p *Page) FieldError(errs map[string]string, field string) string {
+	if _, ok := errs[field]; !ok {
+		return ""
+	}
+	key := fieldKey(field)
+	if !p.catalog.Has(p.Lang, key) {
+		key = "err.invalid"
+	}
+	return p.T(key)
+}
 
 // render writes a full page with status.
 func (s *Server) render(c echo.Context, status int, name string, pg *Page) error {

@@ -1,111 +1,246 @@
 package server
 
-import "github.com/ntmflow/ntmflow/internal/nomination"
+import (
+	"net/http"
 
-// routes is the whole HTTP surface in one table: path, handler and who may call it.
-// Permissions on objects are decided by the domain services with the caller's scope.
+	"github.com/labstack/echo/v4"
+
+	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/campaign"
+	"github.com/ntmflow/ntmflow/internal/criteria"
+	"github.com/ntmflow/ntmflow/internal/identity"
+	"github.com/ntmflow/ntmflow/internal/nomination"
+	"github.com/ntmflow/ntmflow/internal/recognition"
+)
+
+// The route tables are the whole HTTP surface: path, handler, and the permission each
+// needs, checked before the handler by middleware against the policy (route_access.go):
+//
+//	public          anyone, no sign-in
+//	signedIn        any signed-in caller, about their own account or session
+//	can(obj, act)   some role of the caller may do act on obj somewhere, else 403
+//	sees(obj, act)  one object named in the path: a caller who may read no obj anywhere
+//	                gets 404; act on this object is decided per object by the domain
+//	scoped(obj, act) signed in; the answer is what the caller's scope allows, maybe nothing
+//
+// Which object, whether it is in the caller's scope (404) and whether the role may act on
+// it there (403) stay with the domain services. The API table also says what each route
+// reads and writes; GET /api/v1/openapi.json is generated from it (openapi.go).
+
+const (
+	get, post, put, patch, del = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete
+
+	nom, rec, report, camp, crit, user = authz.ObjNomination, authz.ObjRecognition, authz.ObjReport,
+		authz.ObjCampaign, authz.ObjCriteriaSet, authz.ObjUser
+	read, manage = authz.ActRead, authz.ActManage
+)
+
+// largeBody is the evidence upload's limit: the file plus multipart framing. Every other
+// route takes at most smallBody.
+const (
+	smallBody = 1 << 20
+	largeBody = nomination.MaxAttachmentSize + 64<<10
+)
+
+// pageRoutes are the browser pages (SPEC §10): server-rendered, cookie session, CSRF on
+// every form; signed-out visitors of a page that needs a session go to /login.
+func (s *Server) pageRoutes() []route {
+	return []route{
+		{Method: get, Path: "/static/*", Handler: s.staticHandler(), Access: public},
+		{Method: get, Path: "/login", Handler: s.loginPage, Access: public},
+		{Method: post, Path: "/login", Handler: s.loginSubmit, Access: public},
+		{Method: post, Path: "/logout", Handler: s.logoutSubmit, Access: signedIn},
+		// The language switch works signed out too; with a session it needs its CSRF token.
+		{Method: post, Path: "/language", Handler: s.setLanguage, Access: public, Extra: []echo.MiddlewareFunc{s.csrfIfSignedIn}},
+		{Method: get, Path: "/", Handler: s.homePage, Access: signedIn},
+		{Method: get, Path: "/api/docs", Handler: s.apiDocsPage, Access: public},
+
+		{Method: get, Path: "/nominations", Handler: s.nominationsPage, Access: scoped(nom, read)},
+		{Method: get, Path: "/nominations/new", Handler: s.newNominationPage, Access: can(nom, "create")},
+		{Method: post, Path: "/nominations", Handler: s.createNominationSubmit, Access: can(nom, "create")},
+		{Method: get, Path: "/nominations/:id", Handler: s.nominationPage, Access: sees(nom, read)},
+		{Method: get, Path: "/nominations/:id/edit", Handler: s.editNominationPage, Access: sees(nom, "update")},
+		{Method: post, Path: "/nominations/:id/edit", Handler: s.editNominationSubmit, Access: sees(nom, "update")},
+		// The workflow action comes in the form; the domain decides it per nomination.
+		{Method: post, Path: "/nominations/:id/transition", Handler: s.transitionSubmit, Access: sees(nom, read)},
+		{Method: get, Path: "/nominations/:id/review", Handler: s.reviewPage, Access: sees(nom, "review")},
+		{Method: post, Path: "/nominations/:id/review", Handler: s.reviewSubmit, Access: sees(nom, "review")},
+		{Method: post, Path: "/nominations/:id/attachments", Handler: s.uploadAttachmentPage, Access: sees(nom, "update"), Limit: largeBody},
+		{Method: post, Path: "/nominations/:id/attachments/:aid/delete", Handler: s.deleteAttachmentPage, Access: sees(nom, "update")},
+		{Method: get, Path: "/recognitions", Handler: s.recognitionsPage, Access: scoped(rec, read)},
+		{Method: get, Path: "/criteria", Handler: s.criteriaPage, Access: scoped(crit, read)},
+		{Method: get, Path: "/users", Handler: s.usersPage, Access: can(user, manage)},
+		{Method: get, Path: "/campaigns", Handler: s.campaignsPage, Access: scoped(camp, read)},
+		{Method: get, Path: "/campaigns/new", Handler: s.newCampaignPage, Access: can(camp, manage)},
+		{Method: post, Path: "/campaigns", Handler: s.createCampaignSubmit, Access: can(camp, manage)},
+		{Method: get, Path: "/campaigns/:id", Handler: s.dashboardPage, Access: sees(camp, read)},
+		{Method: get, Path: "/campaigns/:id/edit", Handler: s.editCampaignPage, Access: sees(camp, manage)},
+		{Method: post, Path: "/campaigns/:id/edit", Handler: s.editCampaignSubmit, Access: sees(camp, manage)},
+		{Method: get, Path: "/campaigns/:id/targets", Handler: s.targetsPage, Access: sees(camp, manage)},
+		{Method: post, Path: "/campaigns/:id/targets", Handler: s.targetsSubmit, Access: sees(camp, manage)},
+
+		// The public registry (SPEC §7): active recognitions only in lists; one page per
+		// recognition (the certificate's QR target) says plainly what its status is.
+		{Method: get, Path: "/public/recognitions", Handler: s.publicRecognitionsPage, Access: public},
+		{Method: get, Path: "/public/recognitions/:id", Handler: s.publicRecognitionPage, Access: public},
+
+		// Operations: probes are public; /metrics checks its own token (NTMFLOW_METRICS_TOKEN,
+		// else 404), never a session.
+		{Method: get, Path: "/healthz", Handler: s.healthz, Access: public},
+		{Method: get, Path: "/readyz", Handler: s.readyz, Access: public},
+		{Method: get, Path: metricsPath, Handler: s.metricsEndpoint(), Access: public},
+	}
+}
+
+// apiRoutes is the JSON API under /api/v1 (SPEC §2–§8), the source of its OpenAPI document.
+func (s *Server) apiRoutes() []route {
+	return []route{
+		{Method: get, Path: "/openapi.json", Handler: s.openAPI, Access: public, Doc: apiDoc{
+			Summary: "This document: OpenAPI 3.1, generated from the route table", Out: anyJSON{}}},
+
+		// Administrative units: public data (SPEC §2).
+		{Method: get, Path: "/units", Handler: s.listUnits, Access: public, Doc: apiDoc{
+			Summary: "Children of a unit, ordered by code (the provinces without parent)",
+			Query:   []param{qs("parent", "code of the parent unit")}, Out: itemsOf[unitJSON]{}, Errors: codes(404)}},
+		{Method: get, Path: "/units/:code", Handler: s.getUnit, Access: public, Doc: apiDoc{
+			Summary: "One administrative unit with its path from the province down", Out: unitJSON{}}},
+
+		// Sessions (SPEC §3). Login is throttled inside the identity service.
+		{Method: post, Path: "/auth/login", Handler: s.login, Access: public, Doc: apiDoc{
+			Summary: "Sign in: a bearer token, the account and a CSRF token; sets the session cookie",
+			In:      loginRequest{}, Out: loginResponse{}, Errors: codes(429)}},
+		{Method: post, Path: "/auth/logout", Handler: s.logout, Access: signedIn, Doc: apiDoc{
+			Summary: "Sign out: the token and the cookie stop working at once", Status: http.StatusNoContent}},
+		{Method: get, Path: "/me", Handler: s.me, Access: signedIn, Doc: apiDoc{
+			Summary: "The signed-in account and its roles", Out: meJSON{}}},
+
+		// Users: admin of a province, for users holding roles inside it (identity checks scope).
+		{Method: post, Path: "/users", Handler: s.createUser, Access: can(user, manage), Doc: apiDoc{
+			Summary: "Create a user with roles inside the admin's province", In: createUserRequest{},
+			Out: identity.Account{}, Status: http.StatusCreated, Errors: codes(404, 409)}},
+		{Method: get, Path: "/users", Handler: s.listUsers, Access: can(user, manage), Doc: apiDoc{
+			Summary: "Users holding roles in the admin's province (or under ?unit=)",
+			Query:   []param{qs("unit", "narrow to the users holding roles under this unit")}, Out: itemsOf[identity.Account]{}, Errors: codes(404)}},
+		{Method: put, Path: "/users/:id/roles", Handler: s.replaceUserRoles, Access: can(user, manage), Doc: apiDoc{
+			Summary: "Replace a user's roles", In: rolesRequest{}, Out: identity.Account{}}},
+		{Method: post, Path: "/users/:id/disable", Handler: s.disableUser, Access: can(user, manage), Doc: apiDoc{
+			Summary: "Disable a user and end their sessions", Out: identity.Account{}}},
+
+		// Criteria sets (SPEC §5): read by anyone working in the province, published by its admin.
+		{Method: get, Path: "/criteria-sets", Handler: s.listCriteriaSets, Access: scoped(crit, read), Doc: apiDoc{
+			Summary: "Published criteria sets of the caller's provinces, newest first",
+			Query:   []param{qs("type", "recognition type, e.g. model_garden")}, Out: itemsOf[criteria.Set]{}}},
+		{Method: get, Path: "/criteria-sets/:id", Handler: s.getCriteriaSet, Access: sees(crit, read), Doc: apiDoc{
+			Summary: "One criteria set", Out: criteria.Set{}}},
+		{Method: post, Path: "/criteria-sets", Handler: s.publishCriteriaSet, Access: can(crit, manage), Doc: apiDoc{
+			Summary: "Publish a new version of a criteria set (never edited once published)",
+			In:      publishRequest{}, Out: criteria.Set{}, Status: http.StatusCreated}},
+
+		// Nominations (SPEC §6). Scope (404) and role (403) are decided per object by the
+		// nomination service from the caller's grants and the workflow table.
+		{Method: post, Path: "/nominations", Handler: s.createNomination, Access: scoped(nom, "create"), Doc: apiDoc{
+			Summary: "Create a draft nomination; a repeated Idempotency-Key returns the first result",
+			Headers: []param{hs("Idempotency-Key", "makes a retried create return the first result")},
+			In:      nominationRequest{}, Out: nomination.View{}, Status: http.StatusCreated, Errors: codes(404)}},
+		{Method: get, Path: "/nominations", Handler: s.listNominations, Access: scoped(nom, read), Doc: apiDoc{
+			Summary: "Nominations in the caller's scope, newest first (keyset pagination)",
+			Query:   nominationQuery, Out: nomination.Page{}, Errors: codes(404)}},
+		{Method: get, Path: "/nominations/:id", Handler: s.getNomination, Access: sees(nom, read), Doc: apiDoc{
+			Summary: "One nomination (ETag: its version)", Out: nomination.View{}}},
+		{Method: patch, Path: "/nominations/:id", Handler: s.patchNomination, Access: sees(nom, "update"), Doc: apiDoc{
+			Summary: "Edit a draft or returned nomination", IfMatch: true, In: patchRequest{},
+			Out: nomination.View{}, Errors: codes(409)}},
+		{Method: put, Path: "/nominations/:id/review", Handler: s.putReview, Access: sees(nom, "review"), Doc: apiDoc{
+			Summary: "Save the district's review; the server computes total_score and passes", IfMatch: true,
+			In: reviewRequest{}, Out: nomination.View{}, Errors: codes(409)}},
+		// The action comes in the body; the workflow table and the policy decide it per nomination.
+		{Method: post, Path: "/nominations/:id/transitions", Handler: s.postTransition, Access: sees(nom, read), Doc: apiDoc{
+			Summary: "Perform a workflow action (submit, withdraw, start_review, return, reject, endorse, send_back, approve, revoke)",
+			IfMatch: true, In: transitionRequest{}, Out: nomination.View{}, Errors: codes(409)}},
+		{Method: get, Path: "/nominations/:id/history", Handler: s.getHistory, Access: sees(nom, read), Doc: apiDoc{
+			Summary: "The nomination's history, oldest first", Out: itemsOf[nomination.HistoryEntry]{}}},
+		{Method: post, Path: "/nominations/:id/attachments", Handler: s.uploadAttachment, Access: sees(nom, "update"), Limit: largeBody, Doc: apiDoc{
+			Summary: "Add an evidence file (JPEG, PNG, WebP or PDF, sniffed; 20 MiB at most)",
+			In:      attachmentForm{}, Out: nomination.Attachment{}, Status: http.StatusCreated, Errors: codes(409, 415)}},
+		{Method: get, Path: "/nominations/:id/attachments", Handler: s.listAttachments, Access: sees(nom, read), Doc: apiDoc{
+			Summary: "The nomination's evidence files", Out: itemsOf[nomination.Attachment]{}}},
+		{Method: get, Path: "/nominations/:id/attachments/:aid", Handler: s.downloadAttachment, Access: sees(nom, read), Doc: apiDoc{
+			Summary: "Download an evidence file under its original name", Query: []param{qs("inline", "1 shows an image inline instead of downloading it")},
+			Media: []string{"image/jpeg", "image/png", "image/webp", "application/pdf"}}},
+		{Method: del, Path: "/nominations/:id/attachments/:aid", Handler: s.deleteAttachment, Access: sees(nom, "update"), Doc: apiDoc{
+			Summary: "Remove an evidence file while the nomination is editable", Status: http.StatusNoContent, Errors: codes(409)}},
+
+		// Recognitions (SPEC §7), any signed-in role, in scope; the registry is public.
+		{Method: get, Path: "/recognitions", Handler: s.listRecognitions, Access: scoped(rec, read), Doc: apiDoc{
+			Summary: "Recognitions in the caller's scope",
+			Query: []param{qs("type", "recognition type"), qs("unit", "unit code narrowing the list"),
+				qi("year", "year of the decision"), qs("status", "active, expired or revoked")},
+			Out: itemsOf[recognition.View]{}}},
+		{Method: get, Path: "/recognitions/:id", Handler: s.getRecognition, Access: sees(rec, read), Doc: apiDoc{
+			Summary: "One recognition", Out: recognition.View{}}},
+		{Method: get, Path: "/recognitions/:id/certificate.pdf", Handler: s.certificate, Access: sees(rec, read), Doc: apiDoc{
+			Summary: "The printable certificate (A4 PDF with a QR code to its public page)", Media: []string{"application/pdf"}}},
+		{Method: get, Path: "/public/recognitions", Handler: s.publicRecognitionsAPI, Access: public, Doc: apiDoc{
+			Summary: "The public registry: active recognitions, no personal data beyond owner and village",
+			Query: []param{qs("province", "province code"), qs("district", "district code"), qs("commune", "commune code"),
+				qs("type", "recognition type"), qi("year", "year of the decision"), qs("q", "search text"),
+				qi("limit", "page size, 1 to 200"), qs("cursor", "next_cursor of the previous page")},
+			Out: publicPage{}}},
+		{Method: get, Path: "/public/recognitions/:id", Handler: s.publicRecognitionAPI, Access: public, Doc: apiDoc{
+			Summary: "One recognition as the public registry shows it, whatever its status", Out: publicRecognition{}}},
+
+		// Campaigns, targets, progress (SPEC §8): read in the province, managed by its
+		// approvers and admins; progress for the caller's report scope.
+		{Method: post, Path: "/campaigns", Handler: s.createCampaign, Access: can(camp, manage), Doc: apiDoc{
+			Summary: "Create a campaign in a province the caller manages", In: campaignRequest{},
+			Out: campaign.View{}, Status: http.StatusCreated}},
+		{Method: get, Path: "/campaigns", Handler: s.listCampaigns, Access: scoped(camp, read), Doc: apiDoc{
+			Summary: "Campaigns of the caller's provinces, newest first", Out: itemsOf[campaign.View]{}}},
+		{Method: get, Path: "/campaigns/:id", Handler: s.getCampaign, Access: sees(camp, read), Doc: apiDoc{
+			Summary: "One campaign with its targets", Out: campaign.View{}}},
+		{Method: put, Path: "/campaigns/:id", Handler: s.updateCampaign, Access: sees(camp, manage), Doc: apiDoc{
+			Summary: "Edit a campaign's name, description and period", In: campaignRequest{}, Out: campaign.View{}}},
+		{Method: put, Path: "/campaigns/:id/targets", Handler: s.putTargets, Access: sees(camp, manage), Doc: apiDoc{
+			Summary: "Replace every target of the campaign", In: targetsRequest{}, Out: campaign.View{}}},
+		{Method: get, Path: "/campaigns/:id/progress", Handler: s.getProgress, Access: can(report, read), Doc: apiDoc{
+			Summary: "Progress against the targets for a unit and its children", Query: progressQuery, Out: progressJSON{}}},
+		{Method: get, Path: "/campaigns/:id/progress.csv", Handler: s.progressCSV, Access: can(report, read), Doc: apiDoc{
+			Summary: "The progress report as CSV", Query: progressQuery, Media: []string{"text/csv"}}},
+		{Method: get, Path: "/campaigns/:id/progress.xlsx", Handler: s.progressXLSX, Access: can(report, read), Doc: apiDoc{
+			Summary: "The progress report as an Excel workbook", Query: progressQuery, Media: []string{xlsxType}}},
+
+		// The filtered nominations list as a spreadsheet, for the district and province levels.
+		{Method: get, Path: "/nominations.csv", Handler: s.nominationsCSV, Access: can(report, read), Doc: apiDoc{
+			Summary: "The filtered nominations list as CSV (up to 10,000 rows)", Query: nominationQuery, Media: []string{"text/csv"}, Errors: codes(404)}},
+		{Method: get, Path: "/nominations.xlsx", Handler: s.nominationsXLSX, Access: can(report, read), Doc: apiDoc{
+			Summary: "The filtered nominations list as an Excel workbook", Query: nominationQuery, Media: []string{xlsxType}, Errors: codes(404)}},
+	}
+}
+
+var (
+	nominationQuery = []param{qs("status", "statuses, comma-separated"), qs("type", "recognition type"),
+		qs("unit", "unit code narrowing the list inside the caller's scope"), qi("campaign_id", "campaign id"),
+		qs("q", "search text"), qi("limit", "page size, 1 to 100 (default 20)"), qs("cursor", "next_cursor of the previous page")}
+	progressQuery = []param{qi("year", "the year (default: the campaign's current year)"),
+		qs("unit", "unit code (default: the caller's own unit)")}
+)
+
+// routes registers both tables on echo, each route behind its body limit and access check.
 func (s *Server) routes() {
 	e := s.e
 	e.Use(s.requestContext, securityHeaders, compressLarge(), checkRequestText, s.loadPrincipal)
-	small := limitBody(1 << 20)
-	upload := limitBody(nomination.MaxAttachmentSize + 64<<10) // the file plus multipart framing
-
-	// Browser pages (SPEC §10): server-rendered, cookie session, CSRF on every form.
-	e.GET("/static/*", s.staticHandler())
-	e.GET("/login", s.loginPage)
-	e.POST("/login", s.loginSubmit, small)
-	e.POST("/logout", s.logoutSubmit, small, s.requirePage)
-	e.POST("/language", s.setLanguage, small, s.csrfIfSignedIn)
-	e.GET("/", s.homePage, s.requirePage)
-	e.GET("/nominations", s.nominationsPage, s.requirePage)
-	e.GET("/nominations/new", s.newNominationPage, s.requirePage)
-	e.POST("/nominations", s.createNominationSubmit, small, s.requirePage)
-	e.GET("/nominations/:id", s.nominationPage, s.requirePage)
-	e.GET("/nominations/:id/edit", s.editNominationPage, s.requirePage)
-	e.POST("/nominations/:id/edit", s.editNominationSubmit, small, s.requirePage)
-	e.POST("/nominations/:id/transition", s.transitionSubmit, small, s.requirePage)
-	e.GET("/nominations/:id/review", s.reviewPage, s.requirePage)
-	e.POST("/nominations/:id/review", s.reviewSubmit, small, s.requirePage)
-	e.POST("/nominations/:id/attachments", s.uploadAttachmentPage, upload, s.requirePage)
-	e.POST("/nominations/:id/attachments/:aid/delete", s.deleteAttachmentPage, small, s.requirePage)
-	e.GET("/recognitions", s.recognitionsPage, s.requirePage)
-	e.GET("/criteria", s.criteriaPage, s.requirePage)
-	e.GET("/users", s.usersPage, s.requirePage)
-	e.GET("/campaigns", s.campaignsPage, s.requirePage)
-	e.GET("/campaigns/new", s.newCampaignPage, s.requirePage)
-	e.POST("/campaigns", s.createCampaignSubmit, small, s.requirePage)
-	e.GET("/campaigns/:id", s.dashboardPage, s.requirePage)
-	e.GET("/campaigns/:id/edit", s.editCampaignPage, s.requirePage)
-	e.POST("/campaigns/:id/edit", s.editCampaignSubmit, small, s.requirePage)
-	e.GET("/campaigns/:id/targets", s.targetsPage, s.requirePage)
-	e.POST("/campaigns/:id/targets", s.targetsSubmit, small, s.requirePage)
-
-	// The public registry (SPEC §7): no sign-in, active recognitions only in lists; one
-	// page per recognition (the certificate's QR target) says plainly what its status is.
-	e.GET("/public/recognitions", s.publicRecognitionsPage)
-	e.GET("/public/recognitions/:id", s.publicRecognitionPage)
-
-	// Operations: probes are public; /metrics only with NTMFLOW_METRICS_TOKEN (else 404).
-	e.GET("/healthz", s.healthz)
-	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", s.metricsEndpoint())
-
-	api := e.Group("/api/v1", small)
-	// Evidence upload: the only route with the large body limit, so it sits outside the group.
-	e.POST("/api/v1/nominations/:id/attachments", s.uploadAttachment, upload, s.requireAuth)
-
-	// Administrative units: public data (SPEC §2).
-	api.GET("/units", s.listUnits)
-	api.GET("/units/:code", s.getUnit)
-
-	// Sessions (SPEC §3). Login is throttled inside the identity service.
-	api.POST("/auth/login", s.login)
-	api.POST("/auth/logout", s.logout, s.requireAuth)
-	api.GET("/me", s.me, s.requireAuth)
-
-	// Users: admin of a province, for users holding roles inside it (identity checks scope).
-	api.POST("/users", s.createUser, s.requireAuth)
-	api.GET("/users", s.listUsers, s.requireAuth)
-	api.PUT("/users/:id/roles", s.replaceUserRoles, s.requireAuth)
-	api.POST("/users/:id/disable", s.disableUser, s.requireAuth)
-
-	// Criteria sets (SPEC §5): read by anyone working in the province, published by its admin.
-	api.GET("/criteria-sets", s.listCriteriaSets, s.requireAuth)
-	api.GET("/criteria-sets/:id", s.getCriteriaSet, s.requireAuth)
-	api.POST("/criteria-sets", s.publishCriteriaSet, s.requireAuth)
-
-	// Nominations (SPEC §6). Scope (404) and role (403) are decided per object by the
-	// nomination service from the caller's grants and the workflow table.
-	api.POST("/nominations", s.createNomination, s.requireAuth)
-	api.GET("/nominations", s.listNominations, s.requireAuth)
-	api.GET("/nominations/:id", s.getNomination, s.requireAuth)
-	api.PATCH("/nominations/:id", s.patchNomination, s.requireAuth)
-	api.PUT("/nominations/:id/review", s.putReview, s.requireAuth)
-	api.POST("/nominations/:id/transitions", s.postTransition, s.requireAuth)
-	api.GET("/nominations/:id/history", s.getHistory, s.requireAuth)
-	api.GET("/nominations/:id/attachments", s.listAttachments, s.requireAuth)
-	api.GET("/nominations/:id/attachments/:aid", s.downloadAttachment, s.requireAuth)
-	api.DELETE("/nominations/:id/attachments/:aid", s.deleteAttachment, s.requireAuth)
-
-	// Recognitions (SPEC §7), any signed-in role, in scope.
-	api.GET("/recognitions", s.listRecognitions, s.requireAuth)
-	api.GET("/recognitions/:id", s.getRecognition, s.requireAuth)
-	api.GET("/recognitions/:id/certificate.pdf", s.certificate, s.requireAuth)
-	api.GET("/public/recognitions", s.publicRecognitionsAPI)
-	api.GET("/public/recognitions/:id", s.publicRecognitionAPI)
-
-	// Campaigns, targets, progress (SPEC §8): read in the province, managed by its
-	// approvers and admins; progress for the caller's report scope.
-	api.POST("/campaigns", s.createCampaign, s.requireAuth)
-	api.GET("/campaigns", s.listCampaigns, s.requireAuth)
-	api.GET("/campaigns/:id", s.getCampaign, s.requireAuth)
-	api.PUT("/campaigns/:id", s.updateCampaign, s.requireAuth)
-	api.PUT("/campaigns/:id/targets", s.putTargets, s.requireAuth)
-	api.GET("/campaigns/:id/progress", s.getProgress, s.requireAuth)
-	api.GET("/campaigns/:id/progress.csv", s.progressCSV, s.requireAuth)
-	api.GET("/campaigns/:id/progress.xlsx", s.progressXLSX, s.requireAuth)
-
-	// The filtered nominations list as a spreadsheet, for the district and province levels.
-	api.GET("/nominations.csv", s.nominationsCSV, s.requireAuth)
-	api.GET("/nominations.xlsx", s.nominationsXLSX, s.requireAuth)
+	for _, r := range s.pageRoutes() {
+		s.register(r, "", s.requirePage)
+	}
+	api := s.apiRoutes()
+	s.apiDocument = newAPIDocument(api, s.version)
+	for _, r := range api {
+		s.register(r, apiPrefix, s.requireAuth)
+	}
+	// Unknown paths under the API prefix still pass the body limit, as in a group.
+	notFound := func(echo.Context) error { return echo.ErrNotFound }
+	e.RouteNotFound(apiPrefix, notFound, limitBody(smallBody))
+	e.RouteNotFound(apiPrefix+"/*", notFound, limitBody(smallBody))
 }
+
+const apiPrefix = "/api/v1"

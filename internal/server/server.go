@@ -54,6 +54,7 @@ type Server struct {
 	metrics      *metrics
 	pages        *renderer
 	version      string
+	apiDocument  apiDocument // GET /api/v1/openapi.json, built from the route table
 }
 
 // New builds the server with its middleware and routes; templates are parsed here, so a

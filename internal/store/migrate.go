@@ -41,11 +41,11 @@ var dialectFuncs = map[Dialect]template.FuncMap{
 	// jsonText reads a top-level string field of a JSON text column.
 	SQLite: {
 		"jsonText": func(col, field string) string { return fmt.Sprintf("json_extract(%s, '$.%s')", col, field) },
-		"yearOf":   func(col string) string { return fmt.Sprintf("CAST(substr(%s, 1, 4) AS INTEGER)", col) },
+		"yearOf":   SQLite.YearOf, // the one definition, in sqltext.go
 	},
 	Postgres: {
 		"jsonText": func(col, field string) string { return fmt.Sprintf("(%s::jsonb ->> '%s')", col, field) },
-		"yearOf":   func(col string) string { return fmt.Sprintf("CAST(EXTRACT(YEAR FROM %s) AS INTEGER)", col) },
+		"yearOf":   Postgres.YearOf,
 	},
 }
 

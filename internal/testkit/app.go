@@ -17,6 +17,7 @@ import (
 	"github.com/ntmflow/ntmflow/internal/criteria"
 	"github.com/ntmflow/ntmflow/internal/identity"
 	"github.com/ntmflow/ntmflow/internal/logx"
+	"github.com/ntmflow/ntmflow/internal/server"
 )
 
 // App is a running server on an isolated database with the demo accounts of SPEC §9 and
@@ -25,6 +26,8 @@ type App struct {
 	*app.Services
 	Server *httptest.Server
 	URL    string
+	// Handler is the application's handler itself (tests read its route tables).
+	Handler *server.Server
 }
 
 // TestSecret signs CSRF tokens in tests.
@@ -55,9 +58,93 @@ func NewApp(t testing.TB) *App {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(handler)
+	var rec *recorder
+	var h http.Handler = handler
+	if CheckAPI != nil {
+		rec = &recorder{next: handler}
+		h = rec
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &App{Services: svc, Server: srv, URL: srv.URL}
+	a := &App{Services: svc, Server: srv, URL: srv.URL, Handler: handler}
+	if rec != nil {
+		// Runs before srv.Close (cleanups run last first), so the check may still call the app.
+		t.Cleanup(func() { CheckAPI(t, a, rec.taken()) })
+	}
+	return a
+}
+
+// CheckAPI, when a test package sets it (in init), receives every /api/v1 exchange of
+// each App when its test ends: the OpenAPI tests validate them against the document.
+var CheckAPI func(t testing.TB, a *App, exchanges []Exchange)
+
+// Exchange is one API request and the response it got, as the server sent it.
+type Exchange struct {
+	Method, Path, RawQuery string
+	RequestHeader          http.Header
+	Status                 int
+	Header                 http.Header
+	Body                   []byte
+}
+
+// recorder passes requests through and keeps the /api/v1 exchanges.
+type recorder struct {
+	next http.Handler
+	mu   sync.Mutex
+	list []Exchange
+}
+
+func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if !strings.HasPrefix(req.URL.Path, "/api/v1/") {
+		r.next.ServeHTTP(w, req)
+		return
+	}
+	cw := &capture{ResponseWriter: w}
+	r.next.ServeHTTP(cw, req)
+	if cw.status == 0 {
+		cw.status = http.StatusOK
+	}
+	ex := Exchange{Method: req.Method, Path: req.URL.Path, RawQuery: req.URL.RawQuery, RequestHeader: req.Header.Clone(),
+		Status: cw.status, Header: w.Header().Clone(), Body: cw.body.Bytes()}
+	r.mu.Lock()
+	r.list = append(r.list, ex)
+	r.mu.Unlock()
+}
+
+func (r *recorder) taken() []Exchange {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.list
+}
+
+// capture copies what the handler writes.
+type capture struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (c *capture) WriteHeader(status int) {
+	if c.status == 0 {
+		c.status = status
+	}
+	c.ResponseWriter.WriteHeader(status)
+}
+
+func (c *capture) Write(b []byte) (int, error) {
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	c.body.Write(b)
+	return c.ResponseWriter.Write(b)
+}
+
+func (c *capture) Unwrap() http.ResponseWriter { return c.ResponseWriter }
+
+func (c *capture) Flush() {
+	if f, ok := c.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
 }
 
 // demoHash hashes the demo password once per test binary: argon2id is deliberately slow,

@@ -11,6 +11,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/ntmflow/ntmflow/internal/progress"
 )
 
 // item is a nomination that a transition client owns: endorsed ↔ under review, by the
@@ -111,6 +113,9 @@ func (b *bench) transitionsHTTP(ctx context.Context, clients int, d time.Duratio
 
 // transitionsPgx runs the same statements directly: read the row in scope, the
 // version-checked update, the history row and the progress counters, in one transaction.
+// It stays pgx only, as the floor the HTTP run is compared with; the counter writes are
+// progress.Change's own statements (which rows, which deltas, in which lock order), so
+// the baseline cannot drift from what the server does to the counters.
 func (b *bench) transitionsPgx(ctx context.Context, clients int, d time.Duration) (Result, error) {
 	items, err := b.transitionItems(ctx, 2*clients)
 	if err != nil {
@@ -157,15 +162,10 @@ func (b *bench) transitionsPgx(ctx context.Context, clients int, d time.Duration
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, id, now, b.userIDs[user], user, action, status, to, comment, hash); err != nil {
 			return err
 		}
-		// The progress counters, in status order as the server does.
-		first, second := []any{status, -1}, []any{to, 1}
-		if to < status {
-			first, second = second, first
-		}
-		for _, d := range [][]any{first, second} {
-			if _, err := tx.Exec(ctx, `INSERT INTO nomination_counts (campaign_id, district_code, commune_code, type, status, n)
-				VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (campaign_id, commune_code, type, status)
-				DO UPDATE SET n = nomination_counts.n + excluded.n`, campaignID, "183", commune, typ, d[0], d[1]); err != nil {
+		change := progress.Change{Nomination: progress.Nomination{CampaignID: &campaignID, DistrictCode: "183", CommuneCode: commune, Type: typ},
+			From: status, To: to}
+		for _, st := range change.Statements() {
+			if _, err := tx.Exec(ctx, progress.Numbered(st.SQL), st.Args...); err != nil {
 				return err
 			}
 		}

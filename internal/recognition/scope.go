@@ -1,0 +1,63 @@
+package recognition
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/ntmflow/ntmflow/internal/apperr"
+	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/store"
+)
+
+// The only file of the package that queries the database: every query on recognitions
+// starts in one of these functions (internal/scopecheck checks it). Signed-in readers start
+// in scoped; the public registry and the nomination workflow have their own, named.
+
+// scoped is the recognitions p may do act on, kept to the subtree at narrow when narrow is
+// a unit path. ErrNotFound when that leaves no scope, so a load answers not found and a
+// list answers empty without querying.
+func (s *Service) scoped(ctx context.Context, p *authz.Principal, act, narrow string) (*gorm.DB, error) {
+	scope := s.authz.Scopes(p, authz.ObjRecognition, act)
+	if narrow != "" {
+		scope = scope.Narrow(narrow)
+	}
+	if scope.Empty() {
+		return nil, apperr.ErrNotFound
+	}
+	where, args := scope.CodeSQL(authz.UnitCodeColumns)
+	return s.st.DB(ctx).Model(&Recognition{}).Where(where, args...), nil
+}
+
+// publicRecognitions is the registry anyone may search without signing in: active
+// recognitions only (not revoked, not past valid_until).
+func (s *Service) publicRecognitions(ctx context.Context) *gorm.DB {
+	return s.st.DB(ctx).Model(&Recognition{}).
+		Where("revoked_at IS NULL AND valid_until >= ?", s.now().Format(time.DateOnly))
+}
+
+// certified is any recognition, whatever its status, for the public page a certificate's
+// QR code opens: it must be able to say "revoked" or "expired" too.
+func (s *Service) certified(ctx context.Context) *gorm.DB {
+	return s.st.DB(ctx).Model(&Recognition{})
+}
+
+// ofNomination is the recognitions of a nomination that the nomination service has read
+// through its own scope, inside its transaction (approve issues one, revoke revokes it).
+func (s *Service) ofNomination(ctx context.Context, nominationID int64) *gorm.DB {
+	return s.st.DB(ctx).Model(&Recognition{}).Where("nomination_id = ?", nominationID)
+}
+
+// searchPublic keeps the recognitions of q whose owner, title, village (folded, as term
+// is) or decision number contain term. Names and village are matched through the
+// nomination's folded search_text (the recognition copies them from it at approval; SQL
+// cannot strip diacritics on both databases): the one column of nominations the public
+// registry reads, and only behind the recognitions q already allows. Decision numbers
+// carry no diacritics beyond the Đ of "QĐ", which is folded here; LOWER folds the ASCII
+// letters on both databases.
+func (s *Service) searchPublic(q *gorm.DB, term string) *gorm.DB {
+	like := "%" + store.EscapeLike(term) + "%"
+	return q.Where(`(EXISTS (SELECT 1 FROM nominations n WHERE n.id = recognitions.nomination_id AND `+store.Like("n.search_text")+`)
+		OR `+store.Like(`REPLACE(REPLACE(LOWER(decision_number), 'Đ', 'd'), 'đ', 'd')`)+`)`, like, like)
+}

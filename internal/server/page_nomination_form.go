@@ -1,0 +1,341 @@
+// The nomination create / edit form, which also scores the answers as the server would.
+
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ntmflow/ntmflow/internal/apperr"
+	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/criteria"
+	"github.com/ntmflow/ntmflow/internal/i18n"
+	"github.com/ntmflow/ntmflow/internal/nomination"
+	"github.com/ntmflow/ntmflow/internal/units"
+)
+
+type formCriterion struct {
+	criteria.Criterion
+	Index  int
+	Value  string
+	Note   string
+	Error  string
+	Result criteria.ItemResult
+}
+
+type formGroup struct {
+	Name  string
+	Items []formCriterion
+}
+
+type nominationForm struct {
+	ID          int64
+	Version     int
+	Type        string
+	CommuneCode string
+	Communes    []units.Unit
+	Title       string
+	Subject     map[string]string
+	Set         *criteria.Set
+	Groups      []formGroup
+	Errors      map[string]string
+	Result      criteria.Result
+	IsNew       bool
+	SetJSON     string
+}
+
+// SubjectFields lists the subject fields of the form's type, in order, as the domain
+// declares them.
+func (f *nominationForm) SubjectFields() []nomination.SubjectField {
+	return nomination.SubjectFields(criteria.Type(f.Type))
+}
+
+// communesOf lists the communes where p may create nominations: the policy decides which
+// grants allow it; the form offers the grants held at a commune, in grant order.
+func (s *Server) communesOf(ctx context.Context, p *authz.Principal) ([]units.Unit, error) {
+	var codes []string
+	for _, g := range p.Grants {
+		if g.Level() == string(units.Commune) && s.authz.GrantAllows(g, authz.ObjNomination, authz.ActCreate, g.UnitPath) {
+			codes = append(codes, g.UnitCode)
+		}
+	}
+	m, err := s.units.GetMany(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]units.Unit, 0, len(m))
+	for _, code := range codes {
+		if u, ok := m[code]; ok {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) newNominationPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	p := principal(c)
+	communes, err := s.communesOf(ctx, p)
+	if err != nil {
+		return err
+	}
+	if len(communes) == 0 {
+		return apperr.ErrForbidden
+	}
+	typ := criteria.Type(c.QueryParam("type"))
+	if !typ.Valid() {
+		typ = criteria.ModelGarden
+	}
+	f := &nominationForm{IsNew: true, Type: string(typ), Communes: communes, CommuneCode: communes[0].Code,
+		Subject: map[string]string{}, Errors: map[string]string{}}
+	if f.Set, err = s.criteria.Current(ctx, typ, units.SplitPath(communes[0].Path)[0]); err != nil {
+		return err
+	}
+	f.build(nil)
+	return s.renderForm(c, http.StatusOK, f)
+}
+
+func (s *Server) renderForm(c echo.Context, status int, f *nominationForm) error {
+	f.SetJSON = setJSON(f.Set)
+	title := "form.title.edit"
+	if f.IsNew {
+		title = "form.title.new"
+	}
+	return s.render(c, status, "nomination_form", s.page(c, "nominations", title, f))
+}
+
+// build lays the criteria out by group with the values the user entered (or the saved
+// ones), and computes the score the server would compute.
+func (f *nominationForm) build(values map[string][2]string) {
+	answers := map[string]any{}
+	f.Groups = nil
+	for i, c := range f.Set.Criteria {
+		fc := formCriterion{Criterion: c, Index: i}
+		if v, ok := values[c.Code]; ok {
+			fc.Value, fc.Note = v[0], v[1]
+		}
+		fc.Error = f.Errors[fmt.Sprintf("assessment[%d].value", i)]
+		if val, ok := parseAnswer(c, fc.Value); ok {
+			answers[c.Code] = val
+		}
+		if len(f.Groups) == 0 || f.Groups[len(f.Groups)-1].Name != c.Group {
+			f.Groups = append(f.Groups, formGroup{Name: c.Group})
+		}
+		g := &f.Groups[len(f.Groups)-1]
+		g.Items = append(g.Items, fc)
+	}
+	f.Result = criteria.Evaluate(f.Set, answers)
+	for gi := range f.Groups {
+		for ii := range f.Groups[gi].Items {
+			it := &f.Groups[gi].Items[ii]
+			it.Result = f.Result.Items[it.Index]
+		}
+	}
+}
+
+// parseAnswer reads a form value: "yes"/"no" for boolean criteria, a number (with a
+// decimal comma or point) otherwise; "" is not yet assessed.
+func parseAnswer(c criteria.Criterion, v string) (any, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil, false
+	}
+	if c.Kind == criteria.Boolean {
+		switch v {
+		case "yes":
+			return true, true
+		case "no":
+			return false, true
+		}
+		return v, false
+	}
+	if n, err := i18n.ParseNumber(v); err == nil {
+		return n, true
+	}
+	return v, false
+}
+
+// readForm turns the posted form into a nomination input, with per-field errors for
+// numbers that are not numbers.
+func (s *Server) readForm(c echo.Context, f *nominationForm) (nomination.Input, map[string][2]string) {
+	f.Title = c.FormValue("title")
+	subject := map[string]any{}
+	for _, field := range f.SubjectFields() {
+		name := field.Name
+		raw := strings.TrimSpace(c.FormValue("subject." + name))
+		f.Subject[name] = raw
+		if !field.Numeric {
+			subject[name] = raw
+			continue
+		}
+		if raw == "" {
+			continue
+		}
+		// Reading the number is the form's part; whether it is a valid one is the domain's.
+		n, err := i18n.ParseNumber(raw)
+		if err != nil {
+			f.Errors["subject."+name] = "must be a number"
+			continue
+		}
+		subject[name] = n
+	}
+	rawSubject, _ := json.Marshal(subject)
+	values := map[string][2]string{}
+	items := make([]nomination.AssessmentItem, 0, len(f.Set.Criteria))
+	for _, crit := range f.Set.Criteria {
+		v := c.FormValue("a." + crit.Code)
+		note := c.FormValue("n." + crit.Code)
+		values[crit.Code] = [2]string{v, note}
+		item := nomination.AssessmentItem{Criterion: crit.Code, Note: note}
+		if val, ok := parseAnswer(crit, v); ok || strings.TrimSpace(v) != "" {
+			item.Value = val
+		}
+		items = append(items, item)
+	}
+	title := f.Title
+	return nomination.Input{Type: f.Type, CommuneCode: f.CommuneCode, Title: &title, Subject: rawSubject, Assessment: &items}, values
+}
+
+func (s *Server) createNominationSubmit(c echo.Context) error {
+	ctx := c.Request().Context()
+	p := principal(c)
+	communes, err := s.communesOf(ctx, p)
+	if err != nil {
+		return err
+	}
+	f := &nominationForm{IsNew: true, Type: c.FormValue("type"), CommuneCode: c.FormValue("commune_code"), Communes: communes,
+		Subject: map[string]string{}, Errors: map[string]string{}}
+	if !criteria.Type(f.Type).Valid() || len(communes) == 0 {
+		return apperr.ErrBadRequest
+	}
+	commune, err := s.units.Get(ctx, f.CommuneCode)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return apperr.ErrBadRequest
+	} else if err != nil {
+		return err // a database error is not the client's mistake
+	}
+	if f.Set, err = s.criteria.Current(ctx, criteria.Type(f.Type), units.SplitPath(commune.Path)[0]); err != nil {
+		return err
+	}
+	in, values := s.readForm(c, f)
+	if len(f.Errors) == 0 {
+		v, _, err := s.nominations.Create(ctx, p, in, c.FormValue("idempotency_key"))
+		if err == nil {
+			setFlash(c, "ok", "flash.created")
+			return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/nominations/%d", v.ID))
+		}
+		o := formOutcome(err)
+		if o.Fields == nil {
+			return err
+		}
+		maps.Copy(f.Errors, o.Fields)
+	}
+	f.build(values)
+	return s.renderForm(c, http.StatusUnprocessableEntity, f)
+}
+
+func (s *Server) editNominationPage(c echo.Context) error {
+	f, err := s.loadForm(c)
+	if err != nil {
+		return err
+	}
+	return s.renderForm(c, http.StatusOK, f)
+}
+
+// forAction loads the nomination in the path with its criteria set for a person who may
+// do action on it now (edit or review); anyone else is refused before a form is drawn.
+func (s *Server) forAction(c echo.Context, action string) (nomination.View, *criteria.Set, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nomination.View{}, nil, err
+	}
+	p := principal(c)
+	v, err := s.nominations.Get(c.Request().Context(), p, id)
+	if err != nil {
+		return nomination.View{}, nil, err
+	}
+	if !s.nominations.Allows(p, v, action) {
+		return nomination.View{}, nil, apperr.ErrForbidden
+	}
+	set, err := s.nominations.Set(c.Request().Context(), v)
+	return v, set, err
+}
+
+// setJSON is the criteria set as the live-score script reads it.
+func setJSON(set *criteria.Set) string {
+	raw, _ := json.Marshal(map[string]any{"pass_rule": set.PassRule, "criteria": set.Criteria})
+	return string(raw)
+}
+
+// loadForm fills the edit form from the saved nomination; only an editor gets it.
+func (s *Server) loadForm(c echo.Context) (*nominationForm, error) {
+	v, set, err := s.forAction(c, nomination.ActionUpdate)
+	if err != nil {
+		return nil, err
+	}
+	f := &nominationForm{ID: v.ID, Version: v.Version, Type: v.Type, CommuneCode: v.CommuneCode, Title: v.Title, Set: set,
+		Subject: map[string]string{}, Errors: map[string]string{}}
+	var subj map[string]any
+	_ = json.Unmarshal(v.Subject, &subj)
+	for k, val := range subj {
+		switch n := val.(type) {
+		case float64:
+			f.Subject[k] = strconv.FormatFloat(n, 'f', -1, 64)
+		default:
+			f.Subject[k] = fmt.Sprint(n)
+		}
+	}
+	values := map[string][2]string{}
+	for _, it := range v.Assessment {
+		var s string
+		switch x := it.Value.(type) {
+		case bool:
+			s = map[bool]string{true: "yes", false: "no"}[x]
+		case float64:
+			s = strconv.FormatFloat(x, 'f', -1, 64)
+		}
+		values[it.Criterion] = [2]string{s, it.Note}
+	}
+	f.build(values)
+	return f, nil
+}
+
+func (s *Server) editNominationSubmit(c echo.Context) error {
+	f, err := s.loadForm(c)
+	if err != nil {
+		return err
+	}
+	version, err := strconv.Atoi(c.FormValue("version"))
+	if err != nil {
+		return apperr.ErrBadRequest
+	}
+	in, values := s.readForm(c, f)
+	if len(f.Errors) == 0 {
+		_, err := s.nominations.Update(c.Request().Context(), principal(c), f.ID, version, nomination.Input{
+			Title: in.Title, Subject: in.Subject, Assessment: in.Assessment})
+		if err == nil {
+			setFlash(c, "ok", "flash.saved")
+			return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/nominations/%d", f.ID))
+		}
+		switch o := formOutcome(err); {
+		case o.Reload:
+			setFlash(c, "error", o.Flash)
+			return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/nominations/%d/edit", f.ID))
+		case o.Fields == nil:
+			return err
+		default:
+			maps.Copy(f.Errors, o.Fields)
+		}
+	}
+	f.Version = version
+	f.build(values)
+	return s.renderForm(c, http.StatusUnprocessableEntity, f)
+}
