@@ -187,7 +187,16 @@ func (u *Upload) Attach(ctx context.Context, kind string) (Attachment, error) {
 		if err := s.insert(ctx, &a); err != nil {
 			return err
 		}
-		return s.rehash(ctx, r)
+		if err := s.rehash(ctx, r); err != nil {
+			return err
+		}
+		// The bytes reach their address under their lock, in the transaction that makes
+		// them referenced: a removal of the last other reference runs wholly before (and
+		// this puts the file back) or after (and sees this row).
+		if err := s.lockBytes(ctx, u.blob.SHA256); err != nil {
+			return err
+		}
+		return s.blobs.Commit(&u.blob)
 	})
 	if err != nil {
 		u.Discard(ctx)
@@ -197,16 +206,14 @@ func (u *Upload) Attach(ctx context.Context, kind string) (Attachment, error) {
 	return a, nil
 }
 
-// Discard removes the stored bytes of an upload that will not be attached (unless the
-// same bytes are evidence elsewhere). Safe to call more than once.
-func (u *Upload) Discard(ctx context.Context) {
+// Discard removes the staged bytes of an upload that will not be attached. Safe to call
+// more than once.
+func (u *Upload) Discard(context.Context) {
 	if u.done {
 		return
 	}
 	u.done = true
-	if u.blob.Created {
-		u.s.removeIfUnreferenced(ctx, u.blob.SHA256)
-	}
+	u.s.blobs.Drop(&u.blob)
 }
 
 // lockEditable re-reads the nomination inside the transaction with its row lock (see
@@ -235,11 +242,22 @@ func (s *Service) rehash(ctx context.Context, r *row) error {
 	return s.rowOf(ctx, r).Update("dossier_sha256", sum).Error
 }
 
+// removeIfUnreferenced deletes the stored bytes sum once no attachment refers to them. It
+// counts and removes under the bytes' lock, in a transaction of its own after the deletion
+// committed, so an upload of the same bytes either commits its row first (and is counted)
+// or puts the file back afterwards (Attach).
 func (s *Service) removeIfUnreferenced(ctx context.Context, sum string) {
-	var n int64
-	if err := s.evidenceWithBytes(context.WithoutCancel(ctx), sum).Count(&n).Error; err == nil && n == 0 {
-		_ = s.blobs.Remove(sum)
-	}
+	ctx = context.WithoutCancel(ctx)
+	_ = s.st.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.lockBytes(ctx, sum); err != nil {
+			return err
+		}
+		var n int64
+		if err := s.evidenceWithBytes(ctx, sum).Count(&n).Error; err != nil || n > 0 {
+			return err
+		}
+		return s.blobs.Remove(sum)
+	})
 }
 
 // Attachments lists a nomination's evidence, oldest first.

@@ -27,12 +27,13 @@ type BlobStore struct{ dir string }
 // NewBlobStore stores files under dir.
 func NewBlobStore(dir string) *BlobStore { return &BlobStore{dir: dir} }
 
-// Blob is a stored file.
+// Blob is a received file: its bytes wait in a staging file until Commit moves them to
+// their content address (or Drop throws them away).
 type Blob struct {
 	SHA256      string
 	Size        int64
 	ContentType string
-	Created     bool // false when identical bytes were already stored
+	staged      string // the staging file; "" once committed or dropped
 }
 
 // Path is where the blob with this hash lives.
@@ -40,10 +41,11 @@ func (b *BlobStore) Path(sum string) string {
 	return filepath.Join(b.dir, sum[:2], sum)
 }
 
-// Put streams r to a temporary file while hashing it, refuses more than max bytes or a
-// type outside AllowedTypes, then moves it to its content address. Nothing is left behind
-// on error.
-func (b *BlobStore) Put(r io.Reader, max int64) (Blob, error) {
+// Put streams r to a staging file while hashing it and refuses more than max bytes or a
+// type outside AllowedTypes. Nothing is left behind on error. The bytes reach their content
+// address only with Commit, inside the transaction that writes the row referring to them,
+// so a concurrent removal of the last other reference cannot delete them under that row.
+func (b *BlobStore) Put(r io.Reader, max int64) (blob Blob, err error) {
 	tmpDir := filepath.Join(b.dir, "tmp")
 	if err := os.MkdirAll(tmpDir, 0o750); err != nil {
 		return Blob{}, err
@@ -54,7 +56,9 @@ func (b *BlobStore) Put(r io.Reader, max int64) (Blob, error) {
 	}
 	defer func() {
 		tmp.Close()
-		os.Remove(tmp.Name()) // a no-op once renamed
+		if err != nil {
+			os.Remove(tmp.Name())
+		}
 	}()
 	head := make([]byte, 512)
 	n, err := io.ReadFull(r, head)
@@ -89,17 +93,36 @@ func (b *BlobStore) Put(r io.Reader, max int64) (Blob, error) {
 		return Blob{}, err
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
-	final := b.Path(sum)
+	return Blob{SHA256: sum, Size: size, ContentType: ctype, staged: tmp.Name()}, nil
+}
+
+// Commit moves the staged bytes to their content address, or drops them when identical
+// bytes are already there. Callers hold the bytes' lock (Service.lockBytes).
+func (b *BlobStore) Commit(blob *Blob) error {
+	if blob.staged == "" {
+		return errors.New("blob already committed or dropped")
+	}
+	final := b.Path(blob.SHA256)
 	if _, err := os.Stat(final); err == nil {
-		return Blob{SHA256: sum, Size: size, ContentType: ctype}, nil
+		b.Drop(blob)
+		return nil
 	}
 	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
-		return Blob{}, err
+		return err
 	}
-	if err := os.Rename(tmp.Name(), final); err != nil {
-		return Blob{}, err
+	if err := os.Rename(blob.staged, final); err != nil {
+		return err
 	}
-	return Blob{SHA256: sum, Size: size, ContentType: ctype, Created: true}, nil
+	blob.staged = ""
+	return nil
+}
+
+// Drop removes staged bytes that will not be committed. Safe to call more than once.
+func (b *BlobStore) Drop(blob *Blob) {
+	if blob.staged != "" {
+		_ = os.Remove(blob.staged)
+		blob.staged = ""
+	}
 }
 
 // Remove deletes a blob (callers make sure nothing references it).

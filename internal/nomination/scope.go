@@ -10,6 +10,7 @@ import (
 
 	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/store"
 )
 
 // The only file of the package that queries the database: every query on nominations,
@@ -92,6 +93,16 @@ func (s *Service) insert(ctx context.Context, v any) error {
 // the nomination its idempotency key created, then reads it through scoped.
 func (s *Service) createdBy(ctx context.Context, p *authz.Principal) *gorm.DB {
 	return s.st.DB(ctx).Model(&row{}).Where("created_by = ?", p.UserID)
+}
+
+// lockBytes serialises, until the transaction ends, everything that makes the stored
+// bytes sum referenced or removes them. PostgreSQL takes an advisory lock on the hash;
+// SQLite needs none, its transactions begin IMMEDIATE and hold the only write lock.
+func (s *Service) lockBytes(ctx context.Context, sum string) error {
+	if s.st.Dialect() != store.Postgres {
+		return nil
+	}
+	return s.st.DB(ctx).Exec("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", "blob:"+sum).Error
 }
 
 // evidenceWithBytes is every attachment holding the stored bytes sum, in any nomination:
