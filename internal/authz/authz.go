@@ -427,3 +427,15 @@ func (s Scope) CodeSQL(cols UnitColumns) (string, []any) {
 
 // Empty reports whether the scope allows nothing.
 func (s Scope) Empty() bool { return len(s) == 0 }
+
+// Provinces lists the provinces the scope covers whole: an object that belongs to a
+// province (a campaign, a criteria set) is in scope only through a root at its province.
+func (s Scope) Provinces() []string {
+	var out []string
+	for _, root := range s {
+		if codes := units.SplitPath(root); len(codes) == 1 {
+			out = append(out, codes[0])
+		}
+	}
+	return out
+}

@@ -301,3 +301,13 @@ func BenchmarkEnforceUnmemoised(b *testing.B) {
 		_, _ = az.Enforce(g, "nomination", "endorse", "/20/183/06220")
 	}
 }
+
+func TestScopeProvincesKeepsOnlyWholeProvinces(t *testing.T) {
+	got := authz.Scope{"/20", "/20/183", "/01", "/20/183/06220"}.Provinces()
+	if strings.Join(got, ",") != "20,01" {
+		t.Fatalf("Provinces() = %v, want [20 01]", got)
+	}
+	if authz.Scope(nil).Provinces() != nil {
+		t.Fatal("an empty scope covers no province")
+	}
+}

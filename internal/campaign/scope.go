@@ -7,7 +7,6 @@ import (
 
 	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/authz"
-	"github.com/ntmflow/ntmflow/internal/units"
 )
 
 // The only file of the package that queries the database: every query on campaigns and
@@ -18,13 +17,7 @@ import (
 // (everyone working in a province reads its campaigns). ErrNotFound when there are none, so
 // a load answers not found and a list answers empty without querying.
 func (s *Service) scoped(ctx context.Context, p *authz.Principal, act string) (*gorm.DB, error) {
-	var provinces []string
-	for _, root := range s.authz.Scopes(p, authz.ObjCampaign, act) {
-		// A campaign belongs to a province: only a scope covering the province covers it.
-		if codes := units.SplitPath(root); len(codes) == 1 {
-			provinces = append(provinces, codes[0])
-		}
-	}
+	provinces := s.authz.Scopes(p, authz.ObjCampaign, act).Provinces()
 	if len(provinces) == 0 {
 		return nil, apperr.ErrNotFound
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/authz"
-	"github.com/ntmflow/ntmflow/internal/units"
 )
 
 // The only file of the package that queries the database: every query on criteria_sets
@@ -17,13 +16,7 @@ import (
 // a province, so only a scope covering the whole province covers it (the policy gives
 // everyone working in a province read access to its sets).
 func (s *Service) provincesFor(p *authz.Principal, act string) []string {
-	var out []string
-	for _, root := range s.authz.Scopes(p, authz.ObjCriteriaSet, act) {
-		if codes := units.SplitPath(root); len(codes) == 1 {
-			out = append(out, codes[0])
-		}
-	}
-	return out
+	return s.authz.Scopes(p, authz.ObjCriteriaSet, act).Provinces()
 }
 
 // scoped is the criteria sets p may do act on. ErrNotFound when there are none, so a list
