@@ -63,10 +63,11 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) $${t#*:}; done
 
 ## bench: Go benchmarks of the hot paths, then the load run on PostgreSQL with
-## national-scale data (generated once into BENCH_DATABASE_URL), which rewrites docs/perf.md
+## national-scale data (generated once into BENCH_DATABASE_URL: nominations, commune titles
+## and one criteria status per Xã), which rewrites docs/perf.md
 BENCH_NOMINATIONS ?= 2000000
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/authz/ ./internal/criteria/ ./internal/nomination/ | tee bin/go-bench.txt
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/authz/ ./internal/criteria/ ./internal/nomination/ ./internal/movement/ | tee bin/go-bench.txt
 	cd tools && $(GO) build -o ../bin/ntmflow-bench ./cmd/ntmflow-bench
 	bin/ntmflow-bench -binary $(BIN) -nominations $(BENCH_NOMINATIONS)
 

@@ -18,6 +18,7 @@ import (
 	"github.com/ntmflow/ntmflow/internal/config"
 	"github.com/ntmflow/ntmflow/internal/criteria"
 	"github.com/ntmflow/ntmflow/internal/identity"
+	"github.com/ntmflow/ntmflow/internal/movement"
 	"github.com/ntmflow/ntmflow/internal/nomination"
 	"github.com/ntmflow/ntmflow/internal/recognition"
 	"github.com/ntmflow/ntmflow/internal/server"
@@ -47,6 +48,7 @@ type Services struct {
 	Nominations  *nomination.Service
 	Recognitions *recognition.Service
 	Campaigns    *campaign.Service
+	Movement     *movement.Service
 
 	attachmentDir string
 	// Edge is the HTTP edge's configuration: public URL and allowed hosts, trusted
@@ -66,11 +68,14 @@ func NewServices(st *store.Store, secret, dataDir string) (*Services, error) {
 	r := recognition.NewService(st, az)
 	camps := campaign.NewService(st, az, u)
 	dir := filepath.Join(dataDir, "attachments")
+	moves := movement.NewService(st, az, u, c, r, camps)
+	camps.UseAverages(moves) // the average_criteria rows of campaign progress (SPEC §11)
 	return &Services{
 		Store: st, Authz: az, Units: u, Criteria: c, Recognitions: r, attachmentDir: dir,
 		Campaigns:   camps,
 		Identity:    identity.NewService(st, u, az, identity.Config{Secret: secret}),
 		Nominations: nomination.NewService(st, az, u, c, r, camps, dir),
+		Movement:    moves,
 	}, nil
 }
 
@@ -81,7 +86,7 @@ func (s *Services) AttachmentDir() string { return s.attachmentDir }
 func (s *Services) Handler(log *slog.Logger) (*server.Server, error) {
 	return server.New(server.Deps{
 		Store: s.Store, Units: s.Units, Identity: s.Identity, Authz: s.Authz, Criteria: s.Criteria,
-		Nominations: s.Nominations, Recognitions: s.Recognitions, Campaigns: s.Campaigns, Edge: s.Edge,
+		Nominations: s.Nominations, Recognitions: s.Recognitions, Campaigns: s.Campaigns, Movement: s.Movement, Edge: s.Edge,
 		Logger: log, Version: Version,
 	})
 }

@@ -91,44 +91,86 @@ var demoNominations = []demoNomination{
 // DemoCampaignName is the emulation movement of the source document.
 const DemoCampaignName = "Lạng Sơn cùng cả nước xây dựng nông thôn mới giai đoạn 2022–2025"
 
-// seedCampaign creates the demo campaign with the 2022 targets of the source document
-// for every district: 2–3 model residential areas and at least 2 model gardens.
+// seedCampaign creates the demo campaign with the 2022 targets of the source document:
+// for every district 2–3 model residential areas and at least 2 model gardens; for the
+// province 10 more NTM communes, 5 more advanced ones and an average of at least 14.5
+// criteria per Xã (SPEC §11). Targets missing from an existing demo campaign are added.
 func seedCampaign(ctx context.Context, s *Services, out io.Writer) (int64, error) {
 	var existing struct{ ID int64 }
 	err := s.Store.DB(ctx).Table("campaigns").Select("id").Where("province_code = ? AND name = ?", demoProvince, DemoCampaignName).Scan(&existing).Error
-	if err != nil || existing.ID != 0 {
-		return existing.ID, err
-	}
-	v, err := s.Campaigns.CreateAsSystem(ctx, campaign.Input{Name: DemoCampaignName, ProvinceCode: demoProvince,
-		StartsOn: "2022-01-01", EndsOn: "2025-12-31",
-		Description: "Phát động tại hội nghị trực tuyến ba cấp triển khai Kế hoạch số 23/KH-UBND ngày 29/01/2022. " +
-			"Năm 2022: mỗi huyện, thành phố công nhận 2–3 khu dân cư nông thôn mới kiểu mẫu và ít nhất 2 vườn mẫu."})
 	if err != nil {
 		return 0, err
 	}
+	id := existing.ID
+	if id == 0 {
+		v, err := s.Campaigns.CreateAsSystem(ctx, campaign.Input{Name: DemoCampaignName, ProvinceCode: demoProvince,
+			StartsOn: "2022-01-01", EndsOn: "2025-12-31",
+			Description: "Phát động tại hội nghị trực tuyến ba cấp triển khai Kế hoạch số 23/KH-UBND ngày 29/01/2022. " +
+				"Năm 2022: thêm 10 xã đạt chuẩn nông thôn mới, 5 xã đạt chuẩn nông thôn mới nâng cao, bình quân mỗi xã đạt " +
+				"ít nhất 14,5 tiêu chí; mỗi huyện, thành phố công nhận 2–3 khu dân cư nông thôn mới kiểu mẫu và ít nhất 2 vườn mẫu."})
+		if err != nil {
+			return 0, err
+		}
+		id = v.ID
+		fmt.Fprintln(out, "demo campaign created")
+	}
+	c, err := s.Campaigns.GetAsSystem(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	want, err := demoTargets(ctx, s)
+	if err != nil {
+		return 0, err
+	}
+	have := map[string]bool{}
+	for _, t := range c.Targets {
+		have[fmt.Sprintf("%d/%s/%s", t.Year, t.UnitCode, t.Type)] = true
+	}
+	targets, added := c.Targets, 0
+	for _, t := range want {
+		if !have[fmt.Sprintf("%d/%s/%s", t.Year, t.UnitCode, t.Type)] {
+			targets = append(targets, t)
+			added++
+		}
+	}
+	if added == 0 {
+		return id, nil
+	}
+	if _, err := s.Campaigns.SetTargetsAsSystem(ctx, id, targets); err != nil {
+		return 0, err
+	}
+	fmt.Fprintf(out, "demo campaign: %d targets for 2022 added\n", added)
+	return id, nil
+}
+
+// demoTargets are the 2022 targets of the source document.
+func demoTargets(ctx context.Context, s *Services) ([]campaign.Target, error) {
 	districts, err := s.Units.Children(ctx, demoProvince)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	three := 3
-	var targets []campaign.Target
+	three := 3.0
+	targets := []campaign.Target{
+		{Year: 2022, UnitCode: demoProvince, Type: string(criteria.NTMCommune), Min: 10},
+		{Year: 2022, UnitCode: demoProvince, Type: string(criteria.AdvancedNTMCommune), Min: 5},
+		{Year: 2022, UnitCode: demoProvince, Type: campaign.AverageCriteria, Min: 14.5},
+	}
 	for _, d := range districts {
 		targets = append(targets,
 			campaign.Target{Year: 2022, UnitCode: d.Code, Type: string(criteria.ModelResidentialArea), Min: 2, Max: &three},
 			campaign.Target{Year: 2022, UnitCode: d.Code, Type: string(criteria.ModelGarden), Min: 2})
 	}
-	if _, err := s.Campaigns.SetTargetsAsSystem(ctx, v.ID, targets); err != nil {
-		return 0, err
-	}
-	fmt.Fprintf(out, "demo campaign created with 2022 targets for %d districts\n", len(districts))
-	return v.ID, nil
+	return targets, nil
 }
 
 // seedNominations creates the demo nominations through the workflow itself, so their
 // history and hashes are real. It does nothing when nominations already exist.
 func seedNominations(ctx context.Context, s *Services, campaignID int64, out io.Writer) error {
+	// Only the gardens and residential areas: the commune titles the seed records are
+	// nominations too.
 	var n int64
-	if err := s.Store.DB(ctx).Table("nominations").Count(&n).Error; err != nil || n > 0 {
+	if err := s.Store.DB(ctx).Table("nominations").Where("type IN ?", []string{string(criteria.ModelGarden), string(criteria.ModelResidentialArea)}).
+		Count(&n).Error; err != nil || n > 0 {
 		return err
 	}
 	for _, d := range demoNominations {

@@ -36,8 +36,9 @@ type SeedOptions struct {
 }
 
 // Seed loads the demo data of SPEC §9: all units, the demo accounts, the criteria sets,
-// the campaign with its 2022 targets, and nominations in every status. It can be run
-// again: existing demo data is kept and whatever is missing is added.
+// the campaign with its 2022 targets, nominations in every status, and the movement's
+// figures of the source document (SPEC §11). It can be run again: existing demo data is
+// kept and whatever is missing is added.
 func Seed(ctx context.Context, cfg config.Config, opt SeedOptions, out io.Writer) error {
 	return withServices(ctx, cfg, func(s *Services) error {
 		demo, other, err := s.Identity.CountUsers(ctx)
@@ -83,7 +84,10 @@ func SeedDemo(ctx context.Context, s *Services, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return seedNominations(ctx, s, campaignID, out)
+	if err := seedNominations(ctx, s, campaignID, out); err != nil {
+		return err
+	}
+	return seedMovement(ctx, s, out)
 }
 
 // UserCreate implements `ntmflow user create`.

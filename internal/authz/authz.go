@@ -53,10 +53,18 @@ const (
 	ObjUser        = "user"
 	ObjCriteriaSet = "criteria_set"
 	ObjUnit        = "unit"
+	// The movement's yearly figures (SPEC §11): a Xã's criteria status, a unit's report.
+	ObjCriteriaStatus = "criteria_status"
+	ObjMovementReport = "movement_report"
 
 	ActRead   = "read"
 	ActCreate = "create"
 	ActManage = "manage"
+	// ActReport saves a commune's own criteria status (reported), ActConfirm saves or
+	// confirms it from above (confirmed), ActWrite replaces a movement report.
+	ActReport  = "report"
+	ActConfirm = "confirm"
+	ActWrite   = "write"
 )
 
 // Grant is a role held at a unit.
@@ -122,17 +130,42 @@ const (
 	// ReachProvince covers the whole province the grant's unit lies in: objects that
 	// belong to a province (campaigns, criteria sets) are read by everyone working there.
 	ReachProvince Reach = "province"
+	// ReachUnit covers the grant's unit alone, nothing below it: a unit's own movement
+	// report is written by the officers at that unit, never by those above it.
+	ReachUnit Reach = "unit"
 )
 
-// root is the unit path under which a grant at grantPath reaches.
+// exactMark starts a scope root that stands for its unit alone (a rule of unit reach)
+// rather than the subtree below it: "=/20/183" is the district 183 itself.
+const exactMark = "="
+
+// root is the scope root a grant at grantPath reaches: a subtree root, or an exact root
+// for unit reach.
 func (r Reach) root(grantPath string) string {
-	if r == ReachProvince {
+	switch r {
+	case ReachProvince:
 		if codes := units.SplitPath(grantPath); len(codes) > 0 {
 			return "/" + codes[0]
 		}
+	case ReachUnit:
+		return exactMark + grantPath
 	}
 	return grantPath
 }
+
+// covers reports whether a scope root covers the unit at path: a subtree root its whole
+// subtree (segment by segment), an exact root its own unit only.
+func covers(root, path string) bool {
+	if unit, exact := strings.CutPrefix(root, exactMark); exact {
+		return path == unit
+	}
+	return units.Within(path, root)
+}
+
+// rootPath is the unit path of a scope root, without the exact mark.
+func rootPath(root string) string { return strings.TrimPrefix(root, exactMark) }
+
+func isExact(root string) bool { return strings.HasPrefix(root, exactMark) }
 
 // Rule is one line of the policy: role held at level ("*" = any) may do Act on Obj within
 // Reach of the grant's unit.
@@ -165,8 +198,8 @@ func NewFromStrings(modelText, policyText string) (*Authorizer, error) {
 	}
 	e.AddFunction("unitWithin", func(args ...any) (any, error) {
 		unit, _ := args[0].(string)
-		scope, _ := args[1].(string)
-		return units.Within(unit, scope), nil
+		root, _ := args[1].(string) // from reachOf: a subtree or an exact root
+		return covers(root, unit), nil
 	})
 	e.AddFunction("levelOf", func(args ...any) (any, error) {
 		scope, _ := args[0].(string)
@@ -200,7 +233,7 @@ func (a *Authorizer) readRules() error {
 		if r.Level != "*" && !slices.Contains(levelOrder, r.Level) {
 			return fmt.Errorf("casbin policy: %v: unknown level %q", p, r.Level)
 		}
-		if r.Reach != ReachSubtree && r.Reach != ReachProvince {
+		if r.Reach != ReachSubtree && r.Reach != ReachProvince && r.Reach != ReachUnit {
 			return fmt.Errorf("casbin policy: %v: unknown reach %q", p, r.Reach)
 		}
 		a.rules = append(a.rules, r)
@@ -267,6 +300,16 @@ func (a *Authorizer) memoise() error {
 						reach = ReachProvince
 					}
 				}
+				if reach == ReachSubtree {
+					// Allowed on its own unit but not below it: unit reach.
+					below, err := a.enforcer.Enforce(role, scope, oa[0], scope+"/0", oa[1])
+					if err != nil {
+						return err
+					}
+					if !below {
+						reach = ReachUnit
+					}
+				}
 				a.allowed[ruleKey{role, level, oa[0], oa[1]}] = reach
 			}
 		}
@@ -283,7 +326,7 @@ func (a *Authorizer) Enforce(g Grant, obj, act, unitPath string) (bool, error) {
 // GrantAllows reports whether one grant allows act on obj at unitPath.
 func (a *Authorizer) GrantAllows(g Grant, obj, act, unitPath string) bool {
 	reach, ok := a.allowed[ruleKey{string(g.Role), g.Level(), obj, act}]
-	return ok && units.Within(unitPath, reach.root(g.UnitPath))
+	return ok && covers(reach.root(g.UnitPath), unitPath)
 }
 
 // Can reports whether the principal may do act on obj belonging to the unit at unitPath.
@@ -313,37 +356,48 @@ func (a *Authorizer) CanAs(p *Principal, role Role, obj, act, unitPath string) b
 	return false
 }
 
-// Scopes returns the unit paths under which the principal may do act on obj, with paths
-// already covered by another path removed. Empty means nothing. A rule of province reach
-// contributes the grant's province ("/20" for a commune officer of Hải Yến).
+// Scopes returns the scope roots under which the principal may do act on obj, with roots
+// already covered by another removed. Empty means nothing. A rule of province reach
+// contributes the grant's province ("/20" for a commune officer of Hải Yến); a rule of
+// unit reach an exact root, the grant's unit alone.
 func (a *Authorizer) Scopes(p *Principal, obj, act string) Scope {
 	if p == nil {
 		return nil
 	}
-	var paths []string
+	var roots []string
 	for _, g := range p.Grants {
 		if reach, ok := a.allowed[ruleKey{string(g.Role), g.Level(), obj, act}]; ok {
-			paths = append(paths, reach.root(g.UnitPath))
+			roots = append(roots, reach.root(g.UnitPath))
 		}
 	}
-	sort.Strings(paths) // a parent sorts before its descendants
-	var out Scope
-	for _, path := range paths {
-		if len(out) > 0 && units.Within(path, out[len(out)-1]) {
-			continue
+	// A parent sorts before its descendants, and a subtree root before the exact root of
+	// its own unit, so each root is checked against the wider ones already kept.
+	sort.Slice(roots, func(i, j int) bool {
+		if pi, pj := rootPath(roots[i]), rootPath(roots[j]); pi != pj {
+			return pi < pj
 		}
-		out = append(out, path)
+		return !isExact(roots[i]) && isExact(roots[j])
+	})
+	var out Scope
+	for _, root := range roots {
+		if !slices.ContainsFunc(out, func(kept string) bool {
+			return kept == root || !isExact(kept) && covers(kept, rootPath(root))
+		}) {
+			out = append(out, root)
+		}
 	}
 	return out
 }
 
-// Scope is a set of unit subtrees, as returned by Scopes.
+// Scope is a set of scope roots, as returned by Scopes: unit paths standing for their
+// subtrees ("/20/183"), and exact roots standing for one unit alone ("=/20/183", from a
+// rule of unit reach). Use its methods rather than reading the roots.
 type Scope []string
 
-// Contains reports whether unitPath lies in one of the subtrees.
+// Contains reports whether unitPath is covered by one of the roots.
 func (s Scope) Contains(unitPath string) bool {
 	for _, root := range s {
-		if units.Within(unitPath, root) {
+		if covers(root, unitPath) {
 			return true
 		}
 	}
@@ -351,11 +405,15 @@ func (s Scope) Contains(unitPath string) bool {
 }
 
 // Narrow keeps the part of the scope inside the subtree at path: the scope roots inside
-// it, or path itself when a scope root covers it.
+// it, or path itself when a subtree root covers it.
 func (s Scope) Narrow(path string) Scope {
 	var out Scope
 	for _, root := range s {
 		switch {
+		case isExact(root):
+			if units.Within(rootPath(root), path) {
+				out = append(out, root)
+			}
 		case units.Within(path, root):
 			return Scope{path}
 		case units.Within(root, path):
@@ -375,6 +433,11 @@ func (s Scope) SQL(column string) (string, []any) {
 	parts := make([]string, 0, len(s))
 	args := make([]any, 0, 2*len(s))
 	for _, root := range s {
+		if isExact(root) {
+			parts = append(parts, column+" = ?")
+			args = append(args, rootPath(root))
+			continue
+		}
 		parts = append(parts, column+" = ? OR "+store.Like(column))
 		args = append(args, root, store.EscapeLike(root)+"/%")
 	}
@@ -390,15 +453,16 @@ var UnitCodeColumns = UnitColumns{Province: "province_code", District: "district
 
 // CodeSQL is SQL for tables that store the unit codes of every level: each root becomes an
 // equality on its level's column (province_code = '20'), which an index on (column, id)
-// serves directly. It selects the same rows as SQL on the path column.
+// serves directly. It selects the same rows as SQL on the path column. Such rows belong
+// to communes, so an exact root above a commune selects none of them.
 func (s Scope) CodeSQL(cols UnitColumns) (string, []any) {
-	if len(s) == 0 {
-		return "(1 = 0)", nil
-	}
 	byCol := map[string][]string{}
 	var order []string
 	for _, root := range s {
-		codes := units.SplitPath(root)
+		codes := units.SplitPath(rootPath(root))
+		if isExact(root) && len(codes) != 3 {
+			continue
+		}
 		col := cols.Province
 		switch len(codes) {
 		case 2:
@@ -410,6 +474,9 @@ func (s Scope) CodeSQL(cols UnitColumns) (string, []any) {
 			order = append(order, col)
 		}
 		byCol[col] = append(byCol[col], codes[len(codes)-1])
+	}
+	if len(order) == 0 {
+		return "(1 = 0)", nil
 	}
 	parts := make([]string, 0, len(order))
 	args := make([]any, 0, len(order))
@@ -429,11 +496,13 @@ func (s Scope) CodeSQL(cols UnitColumns) (string, []any) {
 func (s Scope) Empty() bool { return len(s) == 0 }
 
 // Provinces lists the provinces the scope covers whole: an object that belongs to a
-// province (a campaign, a criteria set) is in scope only through a root at its province.
+// province (a campaign, a criteria set) is in scope only through a root at its province
+// (a subtree root, or an exact root at the province, which covers the province's own
+// objects).
 func (s Scope) Provinces() []string {
 	var out []string
 	for _, root := range s {
-		if codes := units.SplitPath(root); len(codes) == 1 {
+		if codes := units.SplitPath(rootPath(root)); len(codes) == 1 {
 			out = append(out, codes[0])
 		}
 	}

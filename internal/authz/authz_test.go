@@ -311,3 +311,63 @@ func TestScopeProvincesKeepsOnlyWholeProvinces(t *testing.T) {
 		t.Fatal("an empty scope covers no province")
 	}
 }
+
+// TestUnitReach: a rule of unit reach allows the grant's unit alone, never below it nor
+// beside it, and Scopes says so with an exact root that every Scope method honours.
+func TestUnitReach(t *testing.T) {
+	az, err := authz.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	caoloc := &authz.Principal{Grants: []authz.Grant{{Role: authz.DistrictReviewer, UnitCode: "183", UnitPath: "/20/183"}}}
+	for path, want := range map[string]bool{"/20/183": true, "/20/183/06220": false, "/20": false, "/20/182": false, "/20/1830": false} {
+		if got := az.Can(caoloc, authz.ObjMovementReport, authz.ActWrite, path); got != want {
+			t.Errorf("district reviewer of 183 writes the movement report of %s: %v, want %v", path, got, want)
+		}
+	}
+	if !az.Can(caoloc, authz.ObjMovementReport, authz.ActRead, "/20/183/06220") {
+		t.Error("a district reviewer reads its communes' reports (subtree)")
+	}
+	scope := az.Scopes(caoloc, authz.ObjMovementReport, authz.ActWrite)
+	if scope.Empty() || !scope.Contains("/20/183") || scope.Contains("/20/183/06220") {
+		t.Errorf("write scope %v: must hold the district itself and nothing below", scope)
+	}
+	if sql, args := scope.SQL("unit_path"); sql != "(unit_path = ?)" || fmt.Sprint(args) != "[/20/183]" {
+		t.Errorf("SQL of an exact root = %s %v", sql, args)
+	}
+	if n := scope.Narrow("/20"); !n.Contains("/20/183") || n.Contains("/20") {
+		t.Errorf("Narrow above an exact root = %v", n)
+	}
+	if n := scope.Narrow("/20/183/06220"); !n.Empty() {
+		t.Errorf("Narrow below an exact root = %v", n)
+	}
+	// Rows of nominations and recognitions belong to communes: an exact root above a
+	// commune selects none of them, one at a commune selects that commune's.
+	if sql, _ := scope.CodeSQL(authz.UnitCodeColumns); sql != "(1 = 0)" {
+		t.Errorf("CodeSQL of an exact district root = %s", sql)
+	}
+	officer := &authz.Principal{Grants: []authz.Grant{{Role: authz.CommuneOfficer, UnitCode: "06220", UnitPath: "/20/183/06220"}}}
+	if sql, args := az.Scopes(officer, authz.ObjMovementReport, authz.ActWrite).CodeSQL(authz.UnitCodeColumns); sql != "(commune_code = ?)" || fmt.Sprint(args) != "[06220]" {
+		t.Errorf("CodeSQL of an exact commune root = %s %v", sql, args)
+	}
+	tinh := &authz.Principal{Grants: []authz.Grant{{Role: authz.ProvinceApprover, UnitCode: "20", UnitPath: "/20"}, caoloc.Grants[0]}}
+	both := az.Scopes(tinh, authz.ObjMovementReport, authz.ActWrite)
+	if len(both) != 2 || !both.Contains("/20") || !both.Contains("/20/183") || both.Contains("/20/182") {
+		t.Errorf("two exact roots, one above the other, must both stay and cover nothing else: %v", both)
+	}
+	if got := both.Provinces(); fmt.Sprint(got) != "[20]" {
+		t.Errorf("an exact root at a province covers its own objects: Provinces() = %v", got)
+	}
+	// A subtree root covering an exact root folds it away.
+	wide, err := authz.NewFromStrings(policies.Model, policies.Policy+"p, observer, *, movement_report, write, subtree\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mixed := &authz.Principal{Grants: []authz.Grant{caoloc.Grants[0], {Role: authz.Observer, UnitCode: "20", UnitPath: "/20"}}}
+	if got := wide.Scopes(mixed, authz.ObjMovementReport, authz.ActWrite); fmt.Sprint(got) != "[/20]" {
+		t.Errorf("subtree /20 and exact /20/183 fold to %v, want [/20]", got)
+	}
+	if _, err := authz.NewFromStrings(policies.Model, policies.Policy+"p, observer, *, movement_report, write, unti\n"); err == nil {
+		t.Error("a mistyped reach was accepted")
+	}
+}

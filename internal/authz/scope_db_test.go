@@ -45,7 +45,8 @@ func TestScopedQueryEqualsCan(t *testing.T) {
 	for name, grants := range fixtureUsers {
 		p := &authz.Principal{Username: name, Grants: grants}
 		for _, oa := range [][2]string{{"nomination", "read"}, {"nomination", "endorse"}, {"report", "read"}, {"user", "manage"},
-			{"campaign", "read"}, {"criteria_set", "read"}} {
+			{"campaign", "read"}, {"criteria_set", "read"}, {"criteria_status", "read"}, {"criteria_status", "confirm"},
+			{"movement_report", "read"}, {"movement_report", "write"}} {
 			scope := az.Scopes(p, oa[0], oa[1])
 			listed := map[string]bool{}
 			if !scope.Empty() {

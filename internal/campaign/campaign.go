@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -50,19 +51,42 @@ type targetRow struct {
 	UnitCode   string
 	UnitPath   string
 	Type       string
-	MinCount   int
-	MaxCount   *int
+	MinCount   float64 // a whole count, or an average for AverageCriteria (migration 00012)
+	MaxCount   *float64
 }
 
 func (targetRow) TableName() string { return "campaign_targets" }
 
-// Target is a yearly target for one unit and type (SPEC §8).
+// AverageCriteria is the metric of a target on the average number of national criteria
+// met per Xã of the unit (SPEC §11): its min and max may be fractional (≥ 14.5).
+const AverageCriteria = "average_criteria"
+
+// MaxAverageCriteria bounds an average_criteria target: no commune can meet more criteria
+// than the national set has (19 in 2021–2025; the 2026–2030 set has fewer, which a lower
+// target already respects).
+const MaxAverageCriteria = 19
+
+// Metrics are what a target may be set on, in the order of the progress rows of a unit:
+// every recognition type, then the average criteria.
+var Metrics = func() []string {
+	out := make([]string, 0, len(criteria.Types)+1)
+	for _, t := range criteria.Types {
+		out = append(out, string(t))
+	}
+	return append(out, AverageCriteria)
+}()
+
+// metricsMessage is the validation message for an unknown target type.
+const metricsMessage = "must be model_garden, model_residential_area, ntm_commune, advanced_ntm_commune, model_ntm_commune or average_criteria"
+
+// Target is a yearly target for one unit and type (SPEC §8). Min and max are whole counts
+// of recognitions, except for AverageCriteria (at most two decimals); JSON writes 2.0 as 2.
 type Target struct {
-	Year     int    `json:"year"`
-	UnitCode string `json:"unit_code"`
-	Type     string `json:"type"`
-	Min      int    `json:"min"`
-	Max      *int   `json:"max"`
+	Year     int      `json:"year"`
+	UnitCode string   `json:"unit_code"`
+	Type     string   `json:"type"`
+	Min      float64  `json:"min"`
+	Max      *float64 `json:"max"`
 }
 
 // View is a campaign as the API shows it.
@@ -88,6 +112,7 @@ type Service struct {
 	authz    *authz.Authorizer
 	units    *units.Service
 	counters *progress.Counters
+	averages Averages // the average criteria of the progress report (UseAverages)
 	now      func() time.Time
 }
 
@@ -204,6 +229,19 @@ func (s *Service) CanManage(p *authz.Principal, c Campaign) bool {
 // Get returns a campaign with its targets.
 func (s *Service) Get(ctx context.Context, p *authz.Principal, id int64) (View, error) {
 	c, err := s.Load(ctx, p, id)
+	if err != nil {
+		return View{}, err
+	}
+	targets, err := s.Targets(ctx, c, 0)
+	if err != nil {
+		return View{}, err
+	}
+	return ToView(c, targets), nil
+}
+
+// GetAsSystem returns a campaign with its targets without a caller (the demo seed).
+func (s *Service) GetAsSystem(ctx context.Context, id int64) (View, error) {
+	c, err := s.loadAsSystem(ctx, id)
 	if err != nil {
 		return View{}, err
 	}
@@ -352,12 +390,10 @@ func (s *Service) checkTargets(ctx context.Context, c Campaign, items []Target) 
 			v.Add(f+".year", fmt.Sprintf("must be within the campaign (%d–%d)", c.StartsOn.Year(), c.EndsOn.Year()))
 		case !ok || !units.Within(u.Path, "/"+c.ProvinceCode):
 			v.Add(f+".unit_code", "is not a current unit of the campaign's province")
-		case !criteria.Type(it.Type).Valid():
-			v.Add(f+".type", "must be model_garden or model_residential_area")
-		case it.Min < 0 || it.Min > 100000:
-			v.Add(f+".min", "must be a count from 0")
-		case it.Max != nil && *it.Max < it.Min:
-			v.Add(f+".max", "must be at least min, or null for no upper bound")
+		case !criteria.Type(it.Type).Valid() && it.Type != AverageCriteria:
+			v.Add(f+".type", metricsMessage)
+		default:
+			checkBounds(v, f, it)
 		}
 		key := fmt.Sprintf("%d/%s/%s", it.Year, it.UnitCode, it.Type)
 		if first, dup := seen[key]; dup {
@@ -368,4 +404,31 @@ func (s *Service) checkTargets(ctx context.Context, c Campaign, items []Target) 
 			Type: it.Type, MinCount: it.Min, MaxCount: it.Max})
 	}
 	return rows, v.Err()
+}
+
+// checkBounds checks min and max of a target of a known type: whole counts from 0 for the
+// recognition types; for the average criteria, 0 to MaxAverageCriteria with at most two
+// decimals (the precision of average_met). Written as "not inside", so NaN fails too.
+func checkBounds(v *apperr.ValidationError, f string, it Target) {
+	limit, whole, msg := 100000.0, true, "must be a whole count from 0"
+	if it.Type == AverageCriteria {
+		limit, whole, msg = MaxAverageCriteria, false, fmt.Sprintf("must be an average from 0 to %d with at most two decimals", MaxAverageCriteria)
+	}
+	ok := func(x float64) bool {
+		if !(x >= 0 && x <= limit) {
+			return false
+		}
+		if whole {
+			return x == math.Trunc(x)
+		}
+		return math.Abs(x*100-math.Round(x*100)) < 1e-6
+	}
+	switch {
+	case !ok(it.Min):
+		v.Add(f+".min", msg)
+	case it.Max != nil && !ok(*it.Max):
+		v.Add(f+".max", msg+", or null for no upper bound")
+	case it.Max != nil && *it.Max < it.Min:
+		v.Add(f+".max", "must be at least min, or null for no upper bound")
+	}
 }

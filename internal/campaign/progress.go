@@ -20,25 +20,50 @@ const (
 	Behind  = "behind"
 )
 
-// Row is one line of the progress report: a unit and a type.
+// Row is one line of the progress report: a unit and a metric (a recognition type, or
+// AverageCriteria).
+//
+// A recognition type counts recognitions and the pipeline as SPEC §8 says. The
+// AverageCriteria row has Value, the unit's average_met of the year (SPEC §11: criteria
+// met summed over its Xã ÷ the number of its Xã), and no counts (recognized and
+// in_pipeline 0): its state is met (value ≥ min) or behind, never on_track, because
+// nothing is "in the pipeline" of an average. Value is left out of the other rows.
 type Row struct {
-	UnitCode   string  `json:"unit_code"`
-	UnitName   string  `json:"unit_name"`
-	Type       string  `json:"type"`
-	TargetMin  *int    `json:"target_min"`
-	TargetMax  *int    `json:"target_max"`
-	Recognized int     `json:"recognized"`
-	InPipeline int     `json:"in_pipeline"`
-	State      *string `json:"state"`
+	UnitCode   string   `json:"unit_code"`
+	UnitName   string   `json:"unit_name"`
+	Type       string   `json:"type"`
+	TargetMin  *float64 `json:"target_min"`
+	TargetMax  *float64 `json:"target_max"`
+	Recognized int      `json:"recognized"`
+	InPipeline int      `json:"in_pipeline"`
+	Value      *float64 `json:"value,omitempty"`
+	State      *string  `json:"state"`
 }
 
 // Report is the progress of a campaign in one year for one unit and its children.
 type Report struct {
 	Campaign Campaign
 	Year     int
+	// Baseline: Year is the year before the campaign starts (the results the plan was
+	// made from, SPEC §11), shown read-only: counts and averages, no targets, no states.
+	Baseline bool
 	Unit     units.Unit
-	Items    []Row // the unit itself first (one row per type), then each child
+	Items    []Row // the unit itself first (one row per metric, in Metrics order), then each child
 }
+
+// Averages gives the average criteria met per Xã of a unit and of each of its children
+// in a year, keyed by unit code. Package movement implements it; it imports this package,
+// so the app wires it in with UseAverages.
+type Averages interface {
+	AverageMet(ctx context.Context, unit units.Unit, year int) (map[string]float64, error)
+}
+
+// UseAverages sets where the AverageCriteria rows take their values from. Without it
+// those rows have no value and no state.
+func (s *Service) UseAverages(a Averages) { s.averages = a }
+
+// BaselineYear is the year before the campaign starts: the read-only baseline.
+func (c Campaign) BaselineYear() int { return c.StartsOn.Year() - 1 }
 
 // DefaultYear is the campaign year to show today: this year inside the period, else the
 // nearest end of it.
@@ -67,8 +92,9 @@ func (s *Service) Progress(ctx context.Context, p *authz.Principal, id int64, ye
 	if year == 0 {
 		year = c.DefaultYear(s.now())
 	}
-	if year < c.StartsOn.Year() || year > c.EndsOn.Year() {
-		return Report{}, apperr.Invalid("year", fmt.Sprintf("must be within the campaign (%d–%d)", c.StartsOn.Year(), c.EndsOn.Year()))
+	if year < c.BaselineYear() || year > c.EndsOn.Year() {
+		return Report{}, apperr.Invalid("year", fmt.Sprintf("must be within the campaign (%d–%d) or its baseline year %d",
+			c.StartsOn.Year(), c.EndsOn.Year(), c.BaselineYear()))
 	}
 	var unit units.Unit
 	if unitCode == "" {
@@ -106,22 +132,30 @@ func (s *Service) report(ctx context.Context, c Campaign, year int, unit units.U
 	if err != nil {
 		return Report{}, err
 	}
-	targets, err := s.Targets(ctx, c, year)
-	if err != nil {
-		return Report{}, err
+	rep := Report{Campaign: c, Year: year, Unit: unit, Baseline: year < c.StartsOn.Year()}
+	var targets []Target
+	if !rep.Baseline {
+		if targets, err = s.Targets(ctx, c, year); err != nil {
+			return Report{}, err
+		}
 	}
-	rep := Report{Campaign: c, Year: year, Unit: unit}
-	rep.Items = append(rep.Items, rows(unit, recognized, pipeline, targets, true)...)
+	var averages map[string]float64
+	if s.averages != nil {
+		if averages, err = s.averages.AverageMet(ctx, unit, year); err != nil {
+			return Report{}, err
+		}
+	}
+	rep.Items = append(rep.Items, rows(unit, recognized, pipeline, targets, averages, true)...)
 	for _, ch := range children {
-		rep.Items = append(rep.Items, rows(ch, recognized, pipeline, targets, false)...)
+		rep.Items = append(rep.Items, rows(ch, recognized, pipeline, targets, averages, false)...)
 	}
 	return rep, nil
 }
 
-// rows makes one row per type for u: its own counts, or the sum of all counts when u is
-// the report's unit.
-func rows(u units.Unit, recognized, pipeline []progress.Count, targets []Target, total bool) []Row {
-	out := make([]Row, 0, len(criteria.Types))
+// rows makes one row per metric for u: its own counts, or the sum of all counts when u is
+// the report's unit, then its average criteria.
+func rows(u units.Unit, recognized, pipeline []progress.Count, targets []Target, averages map[string]float64, total bool) []Row {
+	out := make([]Row, 0, len(Metrics))
 	for _, typ := range criteria.Types {
 		r := Row{UnitCode: u.Code, UnitName: u.Name, Type: string(typ)}
 		for _, c := range recognized {
@@ -134,25 +168,51 @@ func rows(u units.Unit, recognized, pipeline []progress.Count, targets []Target,
 				r.InPipeline += c.N
 			}
 		}
-		for _, t := range targets {
-			if t.UnitCode == u.Code && t.Type == string(typ) {
-				min := t.Min
-				r.TargetMin, r.TargetMax = &min, t.Max
-				state := StateOf(r.Recognized, r.InPipeline, min)
-				r.State = &state
-			}
+		if t, ok := targetOf(targets, u.Code, string(typ)); ok {
+			r.TargetMin, r.TargetMax = &t.Min, t.Max
+			state := StateOf(r.Recognized, r.InPipeline, t.Min)
+			r.State = &state
 		}
 		out = append(out, r)
 	}
-	return out
+	avg := Row{UnitCode: u.Code, UnitName: u.Name, Type: AverageCriteria}
+	if v, ok := averages[u.Code]; ok {
+		avg.Value = &v
+	}
+	if t, ok := targetOf(targets, u.Code, AverageCriteria); ok {
+		avg.TargetMin, avg.TargetMax = &t.Min, t.Max
+		if avg.Value != nil {
+			state := AverageState(*avg.Value, t.Min)
+			avg.State = &state
+		}
+	}
+	return append(out, avg)
 }
 
-// StateOf compares counts with a minimum target.
-func StateOf(recognized, inPipeline, min int) string {
-	switch {
-	case recognized >= min:
+// targetOf finds the target of a unit and metric among one year's targets.
+func targetOf(targets []Target, code, metric string) (Target, bool) {
+	for _, t := range targets {
+		if t.UnitCode == code && t.Type == metric {
+			return t, true
+		}
+	}
+	return Target{}, false
+}
+
+// AverageState compares an average with its minimum target: met or behind.
+func AverageState(value, min float64) string {
+	if value >= min {
 		return Met
-	case recognized+inPipeline >= min:
+	}
+	return Behind
+}
+
+// StateOf compares counts with a minimum target (a whole count).
+func StateOf(recognized, inPipeline int, min float64) string {
+	switch {
+	case float64(recognized) >= min:
+		return Met
+	case float64(recognized+inPipeline) >= min:
 		return OnTrack
 	}
 	return Behind

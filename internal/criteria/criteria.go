@@ -6,21 +6,49 @@ package criteria
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
-// Type is a recognition type.
+// Type is a recognition type: a title given to a garden or a residential area of a
+// commune, or to the commune itself (SPEC §11).
 type Type string
 
 const (
 	ModelGarden          Type = "model_garden"
 	ModelResidentialArea Type = "model_residential_area"
+	NTMCommune           Type = "ntm_commune"
+	AdvancedNTMCommune   Type = "advanced_ntm_commune"
+	ModelNTMCommune      Type = "model_ntm_commune"
 )
 
-// Types lists the recognition types.
-var Types = []Type{ModelGarden, ModelResidentialArea}
+// Types lists the recognition types: the movement's gardens and residential areas first,
+// then the commune titles from the lowest to the highest.
+var Types = []Type{ModelGarden, ModelResidentialArea, NTMCommune, AdvancedNTMCommune, ModelNTMCommune}
+
+// CommuneTitles lists the titles a commune itself holds, from the lowest to the highest.
+var CommuneTitles = []Type{NTMCommune, AdvancedNTMCommune, ModelNTMCommune}
+
+// TypesMessage is the validation message for an unknown type.
+const TypesMessage = "must be model_garden, model_residential_area, ntm_commune, advanced_ntm_commune or model_ntm_commune"
 
 // Valid reports whether t is a known type.
-func (t Type) Valid() bool { return t == ModelGarden || t == ModelResidentialArea }
+func (t Type) Valid() bool { return slices.Contains(Types, t) }
+
+// IsCommuneTitle reports whether t is a title of the commune itself (its subject is the
+// commune, only a Xã may hold it, and it does not expire).
+func (t Type) IsCommuneTitle() bool { return slices.Contains(CommuneTitles, t) }
+
+// Prerequisite is the title a commune must hold (active) before it may be nominated for t:
+// advanced needs NTM, model needs advanced; "" when t needs none.
+func (t Type) Prerequisite() Type {
+	switch t {
+	case AdvancedNTMCommune:
+		return NTMCommune
+	case ModelNTMCommune:
+		return AdvancedNTMCommune
+	}
+	return ""
+}
 
 // Kind is how a criterion is judged.
 type Kind string

@@ -1,10 +1,12 @@
 package criteria
 
 // DemoSets are the demo criteria sets of DOMAIN.md for a province, in Vietnamese as the
-// province publishes them. They are data: provinces publish their own versions.
+// province publishes them: the movement's garden and residential-area sets, then the
+// commune titles (the national 2021–2025 set and ntmflow's illustrative advanced and model
+// sets). They are data: provinces publish their own versions.
 func DemoSets(province string) []*Set {
 	num := func(v float64) *float64 { return &v }
-	return []*Set{
+	sets := []*Set{
 		{
 			Type: ModelGarden, Name: "Bộ tiêu chí vườn mẫu", ProvinceCode: province,
 			PassRule: PassRule{MinScore: 80, AllRequired: true}, ValidityYears: 3,
@@ -39,6 +41,84 @@ func DemoSets(province string) []*Set {
 				{Code: "R5.2", Group: "Sự hài lòng", Title: "Tỷ lệ người dân hài lòng với kết quả xây dựng", Kind: Number, Threshold: num(90), ThresholdOp: OpGE, Unit: "%", MaxScore: 5, Required: true},
 				{Code: "R5.3", Group: "Cộng đồng", Title: "Tự quản và đóng góp của cộng đồng (chấm khi thẩm định thực tế)", Kind: Score, Unit: "điểm", MaxScore: 5},
 			},
+		},
+	}
+	return append(sets, NationalNTMCommuneSet(province), demoAdvancedSet(province, num), demoModelSet(province, num))
+}
+
+// NationalCriteria are the 19 national criteria for NTM communes, 2021–2025 (Decision
+// 318/QĐ-TTg of 2022), by code "1" to "19", in their four groups. The yearly criteria
+// status of a commune counts how many it meets.
+var NationalCriteria = []Criterion{
+	{Code: "1", Group: "Quy hoạch", Title: "Quy hoạch"},
+	{Code: "2", Group: "Hạ tầng kinh tế – xã hội", Title: "Giao thông"},
+	{Code: "3", Group: "Hạ tầng kinh tế – xã hội", Title: "Thủy lợi và phòng, chống thiên tai"},
+	{Code: "4", Group: "Hạ tầng kinh tế – xã hội", Title: "Điện"},
+	{Code: "5", Group: "Hạ tầng kinh tế – xã hội", Title: "Trường học"},
+	{Code: "6", Group: "Hạ tầng kinh tế – xã hội", Title: "Cơ sở vật chất văn hóa"},
+	{Code: "7", Group: "Hạ tầng kinh tế – xã hội", Title: "Cơ sở hạ tầng thương mại nông thôn"},
+	{Code: "8", Group: "Hạ tầng kinh tế – xã hội", Title: "Thông tin và Truyền thông"},
+	{Code: "9", Group: "Hạ tầng kinh tế – xã hội", Title: "Nhà ở dân cư"},
+	{Code: "10", Group: "Kinh tế và tổ chức sản xuất", Title: "Thu nhập"},
+	{Code: "11", Group: "Kinh tế và tổ chức sản xuất", Title: "Nghèo đa chiều"},
+	{Code: "12", Group: "Kinh tế và tổ chức sản xuất", Title: "Lao động"},
+	{Code: "13", Group: "Kinh tế và tổ chức sản xuất", Title: "Tổ chức sản xuất và phát triển kinh tế nông thôn"},
+	{Code: "14", Group: "Văn hóa – xã hội – môi trường", Title: "Giáo dục và Đào tạo"},
+	{Code: "15", Group: "Văn hóa – xã hội – môi trường", Title: "Y tế"},
+	{Code: "16", Group: "Văn hóa – xã hội – môi trường", Title: "Văn hóa"},
+	{Code: "17", Group: "Văn hóa – xã hội – môi trường", Title: "Môi trường và an toàn thực phẩm"},
+	{Code: "18", Group: "Văn hóa – xã hội – môi trường", Title: "Hệ thống chính trị và tiếp cận pháp luật"},
+	{Code: "19", Group: "Văn hóa – xã hội – môi trường", Title: "Quốc phòng và An ninh"},
+}
+
+// NationalNTMCommuneSet is the national set for the NTM commune title, 2021–2025, as a
+// province publishes it: every criterion a required yes/no worth one point, so a commune
+// passes with all 19 met. The dossier of Decision 18/2022/QĐ-TTg carries the steering
+// board's minutes and the residents' opinions (the satisfaction survey).
+func NationalNTMCommuneSet(province string) *Set {
+	crit := make([]Criterion, len(NationalCriteria))
+	for i, c := range NationalCriteria {
+		c.Kind, c.MaxScore, c.Required = Boolean, 1, true
+		crit[i] = c
+	}
+	return &Set{
+		Type: NTMCommune, Name: "Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2021–2025", ProvinceCode: province,
+		PassRule: PassRule{MinScore: float64(len(crit)), AllRequired: true}, ValidityYears: 0,
+		RequiredAttachments: []string{"minutes", "survey"}, Criteria: crit,
+	}
+}
+
+// demoAdvancedSet is ntmflow's own short illustration of the advanced NTM commune title
+// (the real national set is as long as the NTM one); the name says so.
+func demoAdvancedSet(province string, num func(float64) *float64) *Set {
+	return &Set{
+		Type: AdvancedNTMCommune, Name: "Bộ tiêu chí xã nông thôn mới nâng cao (bộ minh hoạ của ntmflow)", ProvinceCode: province,
+		PassRule: PassRule{MinScore: 7, AllRequired: true}, ValidityYears: 0,
+		RequiredAttachments: []string{"minutes", "survey"},
+		Criteria: []Criterion{
+			{Code: "A1", Group: "Quy hoạch", Title: "Quy hoạch chung xây dựng xã được rà soát, điều chỉnh và quản lý theo quy hoạch", Kind: Boolean, MaxScore: 1, Required: true},
+			{Code: "A2", Group: "Hạ tầng kinh tế – xã hội", Title: "Đường xã, đường thôn được cứng hoá, có rãnh thoát nước, cây xanh và chiếu sáng", Kind: Boolean, MaxScore: 1, Required: true},
+			{Code: "A3", Group: "Kinh tế và tổ chức sản xuất", Title: "Thu nhập bình quân đầu người so với khi đạt chuẩn nông thôn mới", Kind: Number, Threshold: num(1.1), ThresholdOp: OpGE, Unit: "lần", MaxScore: 1, Required: true},
+			{Code: "A4", Group: "Kinh tế và tổ chức sản xuất", Title: "Có sản phẩm OCOP đạt 3 sao trở lên hoặc sản phẩm chủ lực có mã vùng trồng", Kind: Boolean, MaxScore: 1, Required: true},
+			{Code: "A5", Group: "Văn hóa – xã hội – môi trường", Title: "Tỷ lệ người dân tham gia bảo hiểm y tế", Kind: Number, Threshold: num(95), ThresholdOp: OpGE, Unit: "%", MaxScore: 1, Required: true},
+			{Code: "A6", Group: "Văn hóa – xã hội – môi trường", Title: "Rác thải sinh hoạt được phân loại tại nguồn", Kind: Boolean, MaxScore: 1, Required: true},
+			{Code: "A7", Group: "Văn hóa – xã hội – môi trường", Title: "Đạt chuẩn tiếp cận pháp luật; an ninh, trật tự được giữ vững", Kind: Boolean, MaxScore: 1, Required: true},
+		},
+	}
+}
+
+// demoModelSet is ntmflow's own short illustration of the model NTM commune title.
+func demoModelSet(province string, num func(float64) *float64) *Set {
+	return &Set{
+		Type: ModelNTMCommune, Name: "Bộ tiêu chí xã nông thôn mới kiểu mẫu (bộ minh hoạ của ntmflow)", ProvinceCode: province,
+		PassRule: PassRule{MinScore: 5, AllRequired: true}, ValidityYears: 0,
+		RequiredAttachments: []string{"photo", "minutes", "survey"},
+		Criteria: []Criterion{
+			{Code: "M1", Group: "Điều kiện", Title: "Duy trì đủ các tiêu chí xã nông thôn mới nâng cao", Kind: Boolean, MaxScore: 1, Required: true},
+			{Code: "M2", Group: "Kinh tế", Title: "Thu nhập bình quân đầu người so với khi đạt chuẩn nông thôn mới nâng cao", Kind: Number, Threshold: num(1.1), ThresholdOp: OpGE, Unit: "lần", MaxScore: 1, Required: true},
+			{Code: "M3", Group: "Lĩnh vực nổi trội", Title: "Có ít nhất một lĩnh vực nổi trội (sản xuất, văn hoá, du lịch, môi trường hoặc chuyển đổi số)", Kind: Boolean, MaxScore: 1, Required: true},
+			{Code: "M4", Group: "Khu dân cư", Title: "Số khu dân cư nông thôn mới kiểu mẫu trong xã", Kind: Number, Threshold: num(1), ThresholdOp: OpGE, Unit: "khu", MaxScore: 1, Required: true},
+			{Code: "M5", Group: "Cảnh quan, môi trường", Title: "Cảnh quan, môi trường sáng – xanh – sạch – đẹp, an toàn", Kind: Boolean, MaxScore: 1, Required: true},
 		},
 	}
 }

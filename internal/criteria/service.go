@@ -114,7 +114,7 @@ func (s *Service) List(ctx context.Context, p *authz.Principal, typ string) ([]*
 	q = q.Order("published_at DESC, id DESC")
 	if typ != "" {
 		if !Type(typ).Valid() {
-			return nil, apperr.Invalid("type", "must be model_garden or model_residential_area")
+			return nil, apperr.Invalid("type", TypesMessage)
 		}
 		q = q.Where("type = ?", typ)
 	}
@@ -152,12 +152,16 @@ var codePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$`)
 func Validate(set *Set) error {
 	v := apperr.NewValidation()
 	if !set.Type.Valid() {
-		v.Add("type", "must be model_garden or model_residential_area")
+		v.Add("type", TypesMessage)
 	}
 	if n := utf8.RuneCountInString(strings.TrimSpace(set.Name)); n == 0 || n > 200 {
 		v.Add("name", "is required (at most 200 characters)")
 	}
-	if set.ValidityYears < 1 || set.ValidityYears > 20 {
+	switch {
+	case set.Type.IsCommuneTitle() && set.ValidityYears != 0:
+		// A commune title has no expiry; it ends only by revocation.
+		v.Add("validity_years", "must be 0 for a commune title (it does not expire)")
+	case !set.Type.IsCommuneTitle() && (set.ValidityYears < 1 || set.ValidityYears > 20):
 		v.Add("validity_years", "must be 1 to 20")
 	}
 	for i, k := range set.RequiredAttachments {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -72,16 +73,17 @@ func neutralise(s string) string {
 
 // XLSX writes a workbook with one sheet: the title in bold, the header row bold and
 // frozen, numbers as numbers.
-func XLSX(w io.Writer, t Table) error {
+func XLSX(w io.Writer, t Table) error { return Workbook(w, []Table{t}) }
+
+// Workbook writes one sheet per table, in order, each laid out as XLSX lays out its one
+// (title, frozen bold headers, numbers as numbers). Sheet names must differ; an empty one
+// becomes "SheetN". Excel allows at most 31 characters and none of :\/?*[] in a name.
+func Workbook(w io.Writer, tables []Table) error {
+	if len(tables) == 0 {
+		return fmt.Errorf("export: a workbook needs at least one table")
+	}
 	f := excelize.NewFile()
 	defer f.Close()
-	sheet := t.Sheet
-	if sheet == "" {
-		sheet = "Sheet1"
-	}
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	if err != nil {
 		return err
@@ -90,6 +92,47 @@ func XLSX(w io.Writer, t Table) error {
 	if err != nil {
 		return err
 	}
+	seen := map[string]bool{}
+	for i, t := range tables {
+		sheet := sheetName(t.Sheet, i)
+		if seen[sheet] {
+			return fmt.Errorf("export: two sheets named %q", sheet)
+		}
+		seen[sheet] = true
+		if i == 0 {
+			err = f.SetSheetName("Sheet1", sheet)
+		} else {
+			_, err = f.NewSheet(sheet)
+		}
+		if err != nil {
+			return err
+		}
+		if err := writeSheet(f, sheet, t, bold, title); err != nil {
+			return err
+		}
+	}
+	f.SetActiveSheet(0)
+	return f.Write(w)
+}
+
+// sheetName makes a name Excel accepts: no forbidden characters, at most 31 runes.
+func sheetName(name string, i int) string {
+	name = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`:\/?*[]`, r) {
+			return '-'
+		}
+		return r
+	}, strings.TrimSpace(name))
+	if name == "" {
+		return fmt.Sprintf("Sheet%d", i+1)
+	}
+	if r := []rune(name); len(r) > 31 {
+		name = string(r[:31])
+	}
+	return name
+}
+
+func writeSheet(f *excelize.File, sheet string, t Table, bold, title int) error {
 	if err := f.SetCellValue(sheet, "A1", t.Title); err != nil {
 		return err
 	}
@@ -104,9 +147,11 @@ func XLSX(w io.Writer, t Table) error {
 		}
 		widths[i] = utf8.RuneCountInString(h)
 	}
-	last, _ := excelize.CoordinatesToCellName(len(t.Headers), 2)
-	if err := f.SetCellStyle(sheet, "A2", last, bold); err != nil {
-		return err
+	if len(t.Headers) > 0 {
+		last, _ := excelize.CoordinatesToCellName(len(t.Headers), 2)
+		if err := f.SetCellStyle(sheet, "A2", last, bold); err != nil {
+			return err
+		}
 	}
 	for r, row := range t.Rows {
 		for c, v := range row {
@@ -131,8 +176,5 @@ func XLSX(w io.Writer, t Table) error {
 			return err
 		}
 	}
-	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	return f.Write(w)
+	return f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"})
 }

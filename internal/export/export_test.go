@@ -60,3 +60,37 @@ func TestXLSXKeepsNumbersAndText(t *testing.T) {
 		t.Fatalf("formula not neutralised: %q", v)
 	}
 }
+
+// A workbook keeps each table on its own sheet, in order, with numbers as numbers and
+// names Excel accepts.
+func TestWorkbookWritesOneSheetPerTable(t *testing.T) {
+	money := Table{Title: "Nguồn vốn huy động năm 2021", Sheet: "Nguồn vốn",
+		Headers: []string{"Nguồn", "Số tiền (đồng)"},
+		Rows:    [][]any{{"Ngân sách trung ương", int64(2974000000000)}, {"Tổng", nil}}}
+	long := Table{Title: "x", Sheet: "Bình quân tiêu chí / các mức đạt được của xã [2021]", Headers: []string{"a"}}
+	var buf bytes.Buffer
+	if err := Workbook(&buf, []Table{table, money, long}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) != 3 || sheets[0] != "Tiến độ" || sheets[1] != "Nguồn vốn" {
+		t.Fatalf("sheets = %q", sheets)
+	}
+	if n := []rune(sheets[2]); len(n) != 31 || strings.ContainsAny(sheets[2], "/[]") {
+		t.Fatalf("long sheet name = %q", sheets[2])
+	}
+	if v, _ := f.GetCellValue("Nguồn vốn", "B3"); v != "2974000000000" {
+		t.Fatalf("B3 = %q", v)
+	}
+	if typ, _ := f.GetCellType("Nguồn vốn", "B3"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+		t.Fatalf("B3 type = %v", typ)
+	}
+	if err := Workbook(&buf, []Table{money, money}); err == nil {
+		t.Fatal("two sheets with one name were accepted")
+	}
+}

@@ -37,6 +37,9 @@ type Options struct {
 	// Lạng Sơn has 200,000, about 18,000 per district.
 	FocusProvince string
 	FocusShare    float64
+	// StatusYear is the year of the criteria status generated for every Xã (SPEC §11):
+	// by default the year before FirstYear, the baseline a campaign is planned from.
+	StatusYear int
 	// Provinces limits users, campaigns and nominations to these provinces (all when
 	// empty); tests use it to stay small.
 	Provinces []string
@@ -46,7 +49,11 @@ type Options struct {
 type Stats struct {
 	Users, Grants, Campaigns, Targets  int
 	Nominations, History, Recognitions int
-	Elapsed                            time.Duration
+	// Statuses are the criteria status rows (one per Xã); Titles the commune titles
+	// recorded before StatusYear's end, with a nomination, history row and recognition
+	// each, not counted in Nominations (which stays the number asked for).
+	Statuses, Titles int
+	Elapsed          time.Duration
 }
 
 // Services the generator needs (from the app).
@@ -75,6 +82,9 @@ func Generate(ctx context.Context, s Services, opt Options, log io.Writer) (Stat
 	if opt.FirstYear == 0 {
 		opt.FirstYear, opt.LastYear = 2022, 2025
 	}
+	if opt.StatusYear == 0 {
+		opt.StatusYear = opt.FirstYear - 1
+	}
 	f, err := units.OpenEmbedded()
 	if err != nil {
 		return st, err
@@ -91,7 +101,10 @@ func Generate(ctx context.Context, s Services, opt Options, log io.Writer) (Stat
 		return st, err
 	}
 	fmt.Fprintf(log, "units imported (%s)\n", time.Since(start).Round(time.Millisecond))
-	g := &gen{s: s, opt: opt, rng: rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15)), log: log, reviews: map[string]string{}}
+	g := &gen{s: s, opt: opt, rng: rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15)), log: log, reviews: map[string]string{},
+		// The movement's figures draw from a stream of their own, so the nominations of
+		// a seed stay what they were before there were titles and statuses.
+		mrng: rand.New(rand.NewPCG(opt.Seed^0x6d6f76656d656e74, opt.Seed))}
 	if err := g.loadUnits(ctx); err != nil {
 		return st, err
 	}
@@ -99,7 +112,7 @@ func Generate(ctx context.Context, s Services, opt Options, log io.Writer) (Stat
 	if err != nil {
 		return st, err
 	}
-	steps := []func(context.Context, writer, *Stats) error{g.users, g.criteriaSets, g.campaigns}
+	steps := []func(context.Context, writer, *Stats) error{g.users, g.criteriaSets, g.campaigns, g.statuses}
 	for _, step := range steps {
 		if err := step(ctx, w, &st); err != nil {
 			return st, err
@@ -112,6 +125,9 @@ func Generate(ctx context.Context, s Services, opt Options, log io.Writer) (Stat
 		return st, err
 	}
 	if err := g.nominations(ctx, w, &st); err != nil {
+		return st, err
+	}
+	if err := g.titleNominations(ctx, w, &st); err != nil {
 		return st, err
 	}
 	built := time.Now()
@@ -151,6 +167,7 @@ type gen struct {
 	s         Services
 	opt       Options
 	rng       *rand.Rand
+	mrng      *rand.Rand // titles and criteria status
 	log       io.Writer
 	provinces []units.Unit
 	districts map[string][]units.Unit // by province
@@ -165,6 +182,7 @@ type gen struct {
 	campaign  map[string]int64                    // province → campaign
 	nextID    map[string]int64
 	reviews   map[string]string
+	titles    map[string][]title // Xã code → the titles it holds, lowest first (planTitles)
 }
 
 func (g *gen) loadUnits(ctx context.Context) error {
@@ -355,14 +373,19 @@ type generated struct {
 	recog   []any
 }
 
-// nominations streams N nominations, their history and recognitions into the database.
-func (g *gen) nominations(ctx context.Context, w writer, st *Stats) error {
-	cols := []string{"id", "type", "status", "version", "commune_code", "district_code", "province_code", "unit_path", "campaign_id",
+// The columns the generator writes, in the order of its rows.
+var (
+	nominationColumns = []string{"id", "type", "status", "version", "commune_code", "district_code", "province_code", "unit_path", "campaign_id",
 		"criteria_set_id", "title", "owner_name", "village", "search_text", "subject", "assessment", "review", "self_score", "self_passes", "created_by",
 		"created_at", "updated_at", "submitted_at", "recognition_id", "dossier_sha256"}
-	histCols := []string{"id", "nomination_id", "at", "actor_id", "actor", "action", "from_status", "to_status", "comment", "details", "dossier_sha256"}
-	recCols := []string{"id", "nomination_id", "type", "commune_code", "district_code", "province_code", "unit_path", "campaign_id", "title",
+	historyColumns     = []string{"id", "nomination_id", "at", "actor_id", "actor", "action", "from_status", "to_status", "comment", "details", "dossier_sha256"}
+	recognitionColumns = []string{"id", "nomination_id", "type", "commune_code", "district_code", "province_code", "unit_path", "campaign_id", "title",
 		"owner_name", "village", "decision_number", "decision_date", "signer", "valid_until", "revoked_at", "revoke_reason", "created_at"}
+)
+
+// nominations streams N nominations, their history and recognitions into the database.
+func (g *gen) nominations(ctx context.Context, w writer, st *Stats) error {
+	cols, histCols, recCols := nominationColumns, historyColumns, recognitionColumns
 	// Generate in chunks: each chunk's nominations, then their history and recognitions,
 	// so memory stays bounded whatever N is.
 	// One goroutine generates the next chunk while the current one is copied: the two

@@ -40,27 +40,40 @@ type Catalog struct {
 	keys       map[string][]string
 }
 
-// Load reads locales/<lang>.json from fsys (flat objects: message id → text, with
-// {{.Name}} placeholders).
+// Load reads the message catalogues of every language from fsys: locales/<lang>.json and
+// any locales/<lang>.<part>.json beside it (one file per part of the product, so parts
+// grow without editing one shared file). Each is a flat object: message id → text, with
+// {{.Name}} placeholders. An id defined twice for a language is an error.
 func Load(fsys fs.FS) (*Catalog, error) {
 	b := i18n.NewBundle(language.Vietnamese)
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
 	c := &Catalog{bundle: b, localizers: map[string]*i18n.Localizer{}, keys: map[string][]string{}}
 	for _, lang := range Languages {
-		p := path.Join("locales", lang+".json")
-		raw, err := fs.ReadFile(fsys, p)
+		parts, err := fs.Glob(fsys, path.Join("locales", lang+".*.json"))
 		if err != nil {
-			return nil, fmt.Errorf("message catalogue %s: %w", p, err)
+			return nil, err
 		}
-		if _, err := b.ParseMessageFileBytes(raw, p); err != nil {
-			return nil, fmt.Errorf("message catalogue %s: %w", p, err)
-		}
-		var flat map[string]string
-		if err := json.Unmarshal(raw, &flat); err != nil {
-			return nil, fmt.Errorf("message catalogue %s must be a flat object: %w", p, err)
-		}
-		for k := range flat {
-			c.keys[lang] = append(c.keys[lang], k)
+		defined := map[string]string{}
+		for _, p := range append([]string{path.Join("locales", lang+".json")}, parts...) {
+			raw, err := fs.ReadFile(fsys, p)
+			if err != nil {
+				return nil, fmt.Errorf("message catalogue %s: %w", p, err)
+			}
+			var flat map[string]string
+			if err := json.Unmarshal(raw, &flat); err != nil {
+				return nil, fmt.Errorf("message catalogue %s must be a flat object: %w", p, err)
+			}
+			for k := range flat {
+				if first, dup := defined[k]; dup {
+					return nil, fmt.Errorf("message catalogue %s: %q is already defined in %s", p, k, first)
+				}
+				defined[k] = p
+				c.keys[lang] = append(c.keys[lang], k)
+			}
+			// go-i18n takes the language from the file name's last tag before .json.
+			if _, err := b.ParseMessageFileBytes(raw, path.Join("locales", lang+".json")); err != nil {
+				return nil, fmt.Errorf("message catalogue %s: %w", p, err)
+			}
 		}
 		sort.Strings(c.keys[lang])
 		c.localizers[lang] = i18n.NewLocalizer(b, lang)

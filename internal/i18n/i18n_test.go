@@ -1,7 +1,9 @@
 package i18n_test
 
 import (
+	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/ntmflow/ntmflow/internal/i18n"
@@ -69,5 +71,30 @@ func TestTranslateWithData(t *testing.T) {
 	}
 	if got := c.T("en", "no.such.key", nil); got != "no.such.key" {
 		t.Errorf("missing key = %q", got)
+	}
+}
+
+// A part of the product may keep its messages in locales/<lang>.<part>.json; an id defined
+// in two files of one language is refused, not silently overridden.
+func TestCataloguePartsLoadAndMayNotRedefine(t *testing.T) {
+	fsys := fstest.MapFS{
+		"locales/vi.json":       {Data: []byte(`{"a": "Một"}`)},
+		"locales/vi.extra.json": {Data: []byte(`{"b": "Hai"}`)},
+		"locales/en.json":       {Data: []byte(`{"a": "One"}`)},
+		"locales/en.extra.json": {Data: []byte(`{"b": "Two"}`)},
+	}
+	c, err := i18n.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.T("vi", "b", nil); got != "Hai" {
+		t.Fatalf("vi b = %q", got)
+	}
+	if got := c.T("en", "b", nil); got != "Two" {
+		t.Fatalf("en b = %q", got)
+	}
+	fsys["locales/en.extra.json"] = &fstest.MapFile{Data: []byte(`{"a": "Again"}`)}
+	if _, err := i18n.Load(fsys); err == nil || !strings.Contains(err.Error(), "already defined") {
+		t.Fatalf("redefinition: %v", err)
 	}
 }

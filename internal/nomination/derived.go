@@ -7,6 +7,7 @@ import (
 
 	"github.com/ntmflow/ntmflow/internal/authz"
 	"github.com/ntmflow/ntmflow/internal/criteria"
+	"github.com/ntmflow/ntmflow/internal/recognition"
 )
 
 // Data derived from a nomination for whoever reads it. The pages show it and the API's
@@ -58,6 +59,9 @@ type SubjectField struct {
 var subjectFields = map[criteria.Type][]SubjectField{
 	criteria.ModelGarden:          fieldsOf(GardenSubject{}),
 	criteria.ModelResidentialArea: fieldsOf(ResidentialSubject{}),
+	criteria.NTMCommune:           fieldsOf(TitleSubject{}),
+	criteria.AdvancedNTMCommune:   fieldsOf(TitleSubject{}),
+	criteria.ModelNTMCommune:      fieldsOf(TitleSubject{}),
 }
 
 func fieldsOf(subject any) []SubjectField {
@@ -66,10 +70,25 @@ func fieldsOf(subject any) []SubjectField {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		k := f.Type.Kind()
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer { // a required number: a pointer tells missing from 0
+			ft = ft.Elem()
+		}
+		k := ft.Kind()
 		out = append(out, SubjectField{Name: name, Numeric: k >= reflect.Int && k <= reflect.Float64})
 	}
 	return out
+}
+
+// SuggestedTitle is the title a form proposes for a nomination of typ in the commune named
+// communeName: the official wording of a commune title ("Xã Hải Yến đạt chuẩn nông thôn
+// mới"); "" for the types whose title names a garden or a village.
+func SuggestedTitle(typ criteria.Type, communeName string) string {
+	phrase := recognition.TitlePhrase(string(typ))
+	if phrase == "" || communeName == "" {
+		return ""
+	}
+	return communeName + " " + phrase
 }
 
 // SubjectFields lists the subject fields of a nomination type in declaration order; nil

@@ -209,7 +209,7 @@ func (s *Service) Create(ctx context.Context, p *authz.Principal, in Input, idem
 	val := apperr.NewValidation()
 	typ := criteria.Type(in.Type)
 	if !typ.Valid() {
-		val.Add("type", "must be model_garden or model_residential_area")
+		val.Add("type", criteria.TypesMessage)
 	}
 	commune, err := s.units.Get(ctx, in.CommuneCode)
 	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
@@ -217,6 +217,8 @@ func (s *Service) Create(ctx context.Context, p *authz.Principal, in Input, idem
 	}
 	if err != nil || commune.Level != units.Commune {
 		val.Add("commune_code", "is not a current commune")
+	} else {
+		checkTitleHolder(typ, commune, val)
 	}
 	if err := val.Err(); err != nil {
 		return View{}, false, err
@@ -247,6 +249,9 @@ func (s *Service) Create(ctx context.Context, p *authz.Principal, in Input, idem
 		r.IdempotencyKey, r.IdempotencyHash = &idemKey, &reqHash
 	}
 	err = s.st.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.checkPrerequisite(ctx, typ, commune.Code, val); err != nil {
+			return err
+		}
 		if err := s.applyInput(ctx, p, &r, set, in, val); err != nil {
 			return err
 		}
@@ -274,6 +279,14 @@ func (s *Service) Create(ctx context.Context, p *authz.Principal, in Input, idem
 	s.transitions.WithLabelValues("create", string(Draft)).Inc()
 	v, err = s.view(ctx, &r, set)
 	return v, true, err
+}
+
+// checkTitleHolder adds a problem when typ is a commune title and the commune is not a
+// rural commune (Xã): the NTM titles are never given to a ward (Phường) or a town (Thị trấn).
+func checkTitleHolder(typ criteria.Type, commune units.Unit, val *apperr.ValidationError) {
+	if typ.IsCommuneTitle() && commune.Kind != units.KindRuralCommune {
+		val.Add("commune_code", fmt.Sprintf("%s is a %s: only a %s may be nominated for a commune title", commune.Name, commune.Kind, units.KindRuralCommune))
+	}
 }
 
 // errNoReplay: the user has not used this idempotency key yet.
@@ -352,7 +365,7 @@ func (s *Service) applyInput(ctx context.Context, p *authz.Principal, r *row, se
 	}
 	if in.Subject != nil || r.Subject == "" {
 		subj := parseSubject(criteria.Type(r.Type), in.Subject, val)
-		if subj.Garden != nil || subj.Residential != nil {
+		if subj.parsed() {
 			r.Subject = string(subj.canonical())
 		}
 	}
@@ -673,7 +686,7 @@ func (s *Service) List(ctx context.Context, p *authz.Principal, f Filter) (Page,
 		}
 	}
 	if f.Type != "" && !criteria.Type(f.Type).Valid() {
-		val.Add("type", "must be model_garden or model_residential_area")
+		val.Add("type", criteria.TypesMessage)
 	}
 	var after int64
 	if f.Cursor != "" {

@@ -26,13 +26,24 @@ type ResidentialSubject struct {
 	Population int    `json:"population"`
 }
 
-// Subject is the parsed subject of either type.
+// TitleSubject describes a commune nominated for a commune title (SPEC §11): the subject
+// is the commune itself, so only the residents' satisfaction with the results is asked
+// for (required, a percentage; Decision 18/2022 makes it a condition of recognition).
+type TitleSubject struct {
+	SatisfactionPct *float64 `json:"satisfaction_pct"`
+}
+
+// Subject is the parsed subject of any type; exactly one field is set once parsed.
 type Subject struct {
 	Garden      *GardenSubject
 	Residential *ResidentialSubject
+	Title       *TitleSubject
 }
 
-// OwnerName is the garden owner, "" for a residential area.
+// parsed reports whether the subject was read (whatever its field errors).
+func (s Subject) parsed() bool { return s.Garden != nil || s.Residential != nil || s.Title != nil }
+
+// OwnerName is the garden owner, "" for a residential area or a commune title.
 func (s Subject) OwnerName() string {
 	if s.Garden != nil {
 		return s.Garden.OwnerName
@@ -40,7 +51,7 @@ func (s Subject) OwnerName() string {
 	return ""
 }
 
-// Village is the village (thôn) of the subject.
+// Village is the village (thôn) of the subject, "" for a commune title.
 func (s Subject) Village() string {
 	if s.Garden != nil {
 		return s.Garden.Village
@@ -54,9 +65,12 @@ func (s Subject) Village() string {
 // canonical is the subject's JSON with fields in a fixed order.
 func (s Subject) canonical() json.RawMessage {
 	var b []byte
-	if s.Garden != nil {
+	switch {
+	case s.Garden != nil:
 		b, _ = json.Marshal(s.Garden)
-	} else {
+	case s.Title != nil:
+		b, _ = json.Marshal(s.Title)
+	default:
 		b, _ = json.Marshal(s.Residential)
 	}
 	return b
@@ -113,6 +127,16 @@ func parseSubject(typ criteria.Type, raw json.RawMessage, v *apperr.ValidationEr
 			v.Add("subject.population", "must be at least the number of households")
 		}
 		return Subject{Residential: &r}
+	case criteria.NTMCommune, criteria.AdvancedNTMCommune, criteria.ModelNTMCommune:
+		var c TitleSubject
+		if err := dec.Decode(&c); err != nil {
+			v.Add("subject", subjectDecodeMessage(err))
+			return Subject{}
+		}
+		if c.SatisfactionPct == nil || *c.SatisfactionPct < 0 || *c.SatisfactionPct > 100 {
+			v.Add("subject.satisfaction_pct", "is required: the residents' satisfaction in percent, 0 to 100")
+		}
+		return Subject{Title: &c}
 	}
 	return Subject{}
 }
@@ -143,6 +167,11 @@ func decodeSubject(typ criteria.Type, raw string) Subject {
 		var g GardenSubject
 		_ = json.Unmarshal([]byte(raw), &g)
 		return Subject{Garden: &g}
+	}
+	if typ.IsCommuneTitle() {
+		var c TitleSubject
+		_ = json.Unmarshal([]byte(raw), &c)
+		return Subject{Title: &c}
 	}
 	var r ResidentialSubject
 	_ = json.Unmarshal([]byte(raw), &r)

@@ -111,7 +111,7 @@ func (s *Service) Transition(ctx context.Context, p *authz.Principal, id int64, 
 			}
 			fields["recognition_id"] = rec.ID
 			r.RecognitionID = &rec.ID
-			details = map[string]any{"decision": in.Decision, "recognition_id": rec.ID, "valid_until": rec.ValidUntil.Format(time.DateOnly)}
+			details = recognitionDetails(in.Decision, rec)
 			recDelta = 1
 		case "revoke":
 			decided, err := s.recognitions.RevokeForNomination(ctx, r.ID, in.Comment)
@@ -156,6 +156,15 @@ func (s *Service) Transition(ctx context.Context, p *authz.Principal, id int64, 
 
 func (s *Service) checkGuards(ctx context.Context, r *row, set *criteria.Set, rule Rule, in TransitionInput) error {
 	val := apperr.NewValidation()
+	if err := s.addGuardProblems(ctx, r, set, rule, in, val); err != nil {
+		return err
+	}
+	return val.Err()
+}
+
+// addGuardProblems adds to val what rule's guards find wrong with r and the input; the
+// error is a failed read, never the client's.
+func (s *Service) addGuardProblems(ctx context.Context, r *row, set *criteria.Set, rule Rule, in TransitionInput, val *apperr.ValidationError) error {
 	for _, g := range rule.Needs {
 		switch g {
 		case NeedsComment:
@@ -191,17 +200,41 @@ func (s *Service) checkGuards(ctx context.Context, r *row, set *criteria.Set, ru
 			}
 		case NeedsDecision:
 			checkDecision(in.Decision, s.now(), val)
+		case NeedsPrerequisite:
+			if err := s.checkPrerequisite(ctx, criteria.Type(r.Type), r.CommuneCode, val); err != nil {
+				return err
+			}
 		}
 	}
 	if utf8.RuneCountInString(in.Comment) > maxComment {
 		val.Add("comment", fmt.Sprintf("is too long (at most %d characters)", maxComment))
 	}
-	return val.Err()
+	return nil
+}
+
+// checkPrerequisite adds a "type" problem when the commune does not hold, active (not
+// revoked), the title that typ needs: advanced NTM needs NTM, model needs advanced. It is
+// checked when the nomination is created and again when it is approved, since the lower
+// title may have been revoked in between; inside the caller's transaction the lower title
+// stays locked until the commit.
+func (s *Service) checkPrerequisite(ctx context.Context, typ criteria.Type, communeCode string, val *apperr.ValidationError) error {
+	need := typ.Prerequisite()
+	if need == "" {
+		return nil
+	}
+	holds, err := s.recognitions.HoldsTitle(ctx, communeCode, need)
+	if err != nil {
+		return err
+	}
+	if !holds {
+		val.Add("type", fmt.Sprintf("the commune must hold an active %s title (not revoked) before it can be nominated for %s", need, typ))
+	}
+	return nil
 }
 
 func checkDecision(d *Decision, now time.Time, val *apperr.ValidationError) {
 	if d == nil {
-		val.Add("decision", "number, date and signer are required to approve")
+		val.Add("decision", "number, date and signer of the decision are required")
 		return
 	}
 	d.Number, d.Signer = cleanText(d.Number), cleanText(d.Signer)
@@ -242,6 +275,8 @@ func checkPastDate(val *apperr.ValidationError, field, value string, now time.Ti
 	return date
 }
 
+// issueRecognition stores the recognition of r decided by d. A set with validity 0 (a
+// commune title) gives a recognition without expiry.
 func (s *Service) issueRecognition(ctx context.Context, r *row, set *criteria.Set, d *Decision) (*recognition.Recognition, error) {
 	date, _ := time.Parse(time.DateOnly, d.Date)
 	subj := decodeSubject(criteria.Type(r.Type), r.Subject)
@@ -249,9 +284,19 @@ func (s *Service) issueRecognition(ctx context.Context, r *row, set *criteria.Se
 		NominationID: r.ID, Type: r.Type, CommuneCode: r.CommuneCode, DistrictCode: r.DistrictCode,
 		ProvinceCode: r.ProvinceCode, UnitPath: r.UnitPath, CampaignID: r.CampaignID, Title: r.Title,
 		OwnerName: subj.OwnerName(), Village: subj.Village(), DecisionNumber: d.Number, DecisionDate: date,
-		Signer: d.Signer, ValidUntil: date.AddDate(set.ValidityYears, 0, 0),
+		Signer: d.Signer,
+	}
+	if set.ValidityYears > 0 {
+		until := date.AddDate(set.ValidityYears, 0, 0)
+		rec.ValidUntil = &until
 	}
 	return rec, s.recognitions.Issue(ctx, rec)
+}
+
+// recognitionDetails are the history details of a decision that issued rec; valid_until
+// is null for a recognition without expiry.
+func recognitionDetails(d *Decision, rec *recognition.Recognition) map[string]any {
+	return map[string]any{"decision": d, "recognition_id": rec.ID, "valid_until": recognition.FormatValidUntil(rec.ValidUntil)}
 }
 
 func (s *Service) writeHistory(ctx context.Context, p *authz.Principal, r *row, action string, from *Status, comment string, details any) error {

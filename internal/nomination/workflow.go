@@ -41,6 +41,9 @@ const (
 	NeedsComplete      Guard = "complete"       // every criterion self-assessed, required attachments present
 	NeedsPassingReview Guard = "passing_review" // a review saved in this round in which the set passes
 	NeedsDecision      Guard = "decision"       // decision number, date and signer
+	// NeedsPrerequisite: the commune holds, active, the title the nominated one needs
+	// (criteria.Type.Prerequisite); nothing for a type that needs none.
+	NeedsPrerequisite Guard = "prerequisite"
 )
 
 // Actions that change the dossier without changing the status.
@@ -49,8 +52,14 @@ const (
 	ActionReview = "review" // save the district review (PUT …/review)
 )
 
+// ActionRecord enters a decision the province took before it used ntmflow: the
+// nomination is created approved, with its recognition (Service.Record).
+const ActionRecord = "record"
+
 // Rule is one row of the workflow table: who may do the action, from which statuses, to
-// which status, and what it needs. To is empty for actions that keep the status.
+// which status, and what it needs. To is empty for actions that keep the status; From is
+// empty for an action that creates the nomination in To (record), which no status leads
+// to and so no existing nomination offers.
 type Rule struct {
 	Action string
 	By     authz.Role
@@ -76,16 +85,29 @@ var Workflow = []Rule{
 	{Action: "endorse", By: authz.DistrictReviewer, From: []Status{UnderReview}, To: Endorsed, Needs: []Guard{NeedsPassingReview}},
 	{Action: "send_back", By: authz.ProvinceApprover, From: []Status{Endorsed}, To: UnderReview, Needs: []Guard{NeedsComment}},
 	{Action: "reject", By: authz.ProvinceApprover, From: []Status{Endorsed}, To: Rejected, Needs: []Guard{NeedsComment}},
-	{Action: "approve", By: authz.ProvinceApprover, From: []Status{Endorsed}, To: Approved, Needs: []Guard{NeedsDecision}},
+	{Action: "approve", By: authz.ProvinceApprover, From: []Status{Endorsed}, To: Approved, Needs: []Guard{NeedsDecision, NeedsPrerequisite}},
 	{Action: "revoke", By: authz.ProvinceApprover, From: []Status{Approved}, To: Revoked, Needs: []Guard{NeedsComment}},
+	{Action: ActionRecord, By: authz.ProvinceApprover, To: Approved, Needs: []Guard{NeedsDecision, NeedsPrerequisite}},
 }
 
-// IsTransition reports whether action changes the status (and so goes through
-// POST …/transitions).
+// Creates reports whether the rule creates the nomination (it has no from-status).
+func (r Rule) Creates() bool { return len(r.From) == 0 }
+
+// appliesFrom reports whether the rule may be taken from status; none ("") is the status
+// of a nomination not created yet, from which only a creating rule applies.
+func (r Rule) appliesFrom(status Status) bool {
+	if r.Creates() {
+		return status == ""
+	}
+	return slices.Contains(r.From, status)
+}
+
+// IsTransition reports whether action changes the status of an existing nomination (and
+// so goes through POST …/transitions).
 func IsTransition(action string) bool {
 	for _, r := range Workflow {
 		if r.Action == action {
-			return r.To != ""
+			return r.To != "" && !r.Creates()
 		}
 	}
 	return false
@@ -94,9 +116,10 @@ func IsTransition(action string) bool {
 // Needs reports whether the rule has guard g.
 func (r Rule) NeedsGuard(g Guard) bool { return slices.Contains(r.Needs, g) }
 
-// decide finds the rule that lets p do action on a nomination at unitPath in status:
-// ErrForbidden when no role of p may ever do it there, ErrInvalidTransition when the role
-// may but not from this status, a ValidationError for an unknown action.
+// decide finds the rule that lets p do action on a nomination at unitPath in status ("" for
+// one not created yet): ErrForbidden when no role of p may ever do it there,
+// ErrInvalidTransition when the role may but not from this status, a ValidationError for an
+// unknown action.
 func decide(az *authz.Authorizer, p *authz.Principal, action string, unitPath string, status Status) (Rule, error) {
 	known, permitted := false, false
 	for _, r := range Workflow {
@@ -108,7 +131,7 @@ func decide(az *authz.Authorizer, p *authz.Principal, action string, unitPath st
 			continue
 		}
 		permitted = true
-		if slices.Contains(r.From, status) {
+		if r.appliesFrom(status) {
 			return r, nil
 		}
 	}
@@ -126,7 +149,7 @@ func decide(az *authz.Authorizer, p *authz.Principal, action string, unitPath st
 func Available(az *authz.Authorizer, p *authz.Principal, unitPath string, status Status) []Rule {
 	var out []Rule
 	for _, r := range Workflow {
-		if slices.Contains(r.From, status) && az.CanAs(p, r.By, authz.ObjNomination, r.Action, unitPath) {
+		if r.appliesFrom(status) && az.CanAs(p, r.By, authz.ObjNomination, r.Action, unitPath) {
 			out = append(out, r)
 		}
 	}

@@ -54,11 +54,52 @@ func TestDecideOrder(t *testing.T) {
 	if _, err := decide(az, district, "dance", unit, Draft); err == nil {
 		t.Error("unknown action accepted")
 	}
-	// Every transition row of the table has a to-state and at least one from-state.
+	// Every transition row of the table has a to-state and at least one from-state; a
+	// row without from-states creates the nomination, so it needs a to-state.
 	for _, r := range Workflow {
-		if len(r.From) == 0 || (IsTransition(r.Action) && r.To == "") {
+		if (r.Creates() && r.To == "") || (IsTransition(r.Action) && (r.To == "" || len(r.From) == 0)) {
 			t.Errorf("malformed rule %+v", r)
 		}
+	}
+}
+
+// TestRecordCreatesApproved: record starts from none (a nomination not created yet), by
+// the province approver of the commune's province; it is never a transition of an
+// existing nomination nor a button on one.
+func TestRecordCreatesApproved(t *testing.T) {
+	az, err := authz.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const unit = "/20/183/06220"
+	province := principal(authz.ProvinceApprover, "/20")
+	r, err := decide(az, province, ActionRecord, unit, "")
+	if err != nil || r.To != Approved || !r.Creates() || !r.NeedsGuard(NeedsDecision) || !r.NeedsGuard(NeedsPrerequisite) {
+		t.Fatalf("record by the province: %+v, %v", r, err)
+	}
+	for _, p := range []*authz.Principal{principal(authz.CommuneOfficer, unit), principal(authz.DistrictReviewer, "/20/183"),
+		{Grants: []authz.Grant{{Role: authz.ProvinceApprover, UnitCode: "01", UnitPath: "/01"}}}} {
+		if _, err := decide(az, p, ActionRecord, unit, ""); !errors.Is(err, apperr.ErrForbidden) {
+			t.Errorf("record by %+v: %v", p.Grants, err)
+		}
+	}
+	for _, st := range Statuses {
+		if _, err := decide(az, province, ActionRecord, unit, st); !errors.Is(err, apperr.ErrInvalidTransition) {
+			t.Errorf("record on a nomination %s: %v", st, err)
+		}
+		for _, a := range Available(az, province, unit, st) {
+			if a.Action == ActionRecord {
+				t.Errorf("record offered on a nomination %s", st)
+			}
+		}
+	}
+	if IsTransition(ActionRecord) {
+		t.Error("record goes through POST …/transitions")
+	}
+	// approve checks the title a higher one needs, again, at the decision.
+	approve, err := decide(az, province, "approve", unit, Endorsed)
+	if err != nil || !approve.NeedsGuard(NeedsPrerequisite) {
+		t.Fatalf("approve: %+v, %v", approve, err)
 	}
 }
 

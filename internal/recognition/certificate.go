@@ -12,6 +12,8 @@ import (
 	"github.com/go-pdf/fpdf"
 	"github.com/skip2/go-qrcode"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/ntmflow/ntmflow/internal/criteria"
 )
 
 // CertificateData is everything printed on a certificate.
@@ -50,8 +52,33 @@ var (
 var vietnam = time.FixedZone("ICT", 7*3600)
 
 var subtitles = map[string]string{
-	"model_garden":           "VƯỜN MẪU",
-	"model_residential_area": "KHU DÂN CƯ NÔNG THÔN MỚI KIỂU MẪU",
+	string(criteria.ModelGarden):          "VƯỜN MẪU",
+	string(criteria.ModelResidentialArea): "KHU DÂN CƯ NÔNG THÔN MỚI KIỂU MẪU",
+	string(criteria.NTMCommune):           "XÃ ĐẠT CHUẨN NÔNG THÔN MỚI",
+	string(criteria.AdvancedNTMCommune):   "XÃ ĐẠT CHUẨN NÔNG THÔN MỚI NÂNG CAO",
+	string(criteria.ModelNTMCommune):      "XÃ ĐẠT CHUẨN NÔNG THÔN MỚI KIỂU MẪU",
+}
+
+// titlePhrases say what a commune title certifies, after the commune's name: "Xã Hải Yến
+// đạt chuẩn nông thôn mới" (the certificate adds the year of the decision).
+var titlePhrases = map[string]string{
+	string(criteria.NTMCommune):         "đạt chuẩn nông thôn mới",
+	string(criteria.AdvancedNTMCommune): "đạt chuẩn nông thôn mới nâng cao",
+	string(criteria.ModelNTMCommune):    "đạt chuẩn nông thôn mới kiểu mẫu",
+}
+
+// TitlePhrase is what a commune title of type typ certifies, in the official wording that
+// follows the commune's name ("đạt chuẩn nông thôn mới nâng cao"); "" for other types.
+func TitlePhrase(typ string) string { return titlePhrases[typ] }
+
+// headline is the line the certificate is about: the title of the nomination, or for a
+// commune title the commune, what it achieved and the year of the decision.
+func headline(d CertificateData) (line, place string) {
+	r := d.Recognition
+	if phrase, ok := titlePhrases[r.Type]; ok && d.CommuneName != "" {
+		return fmt.Sprintf("%s %s năm %d", d.CommuneName, phrase, r.DecisionDate.Year()), joinNonEmpty(d.DistrictName, d.ProvinceName)
+	}
+	return r.Title, joinNonEmpty(r.Village, d.CommuneName, d.DistrictName, d.ProvinceName)
 }
 
 // Certificate writes an A4 landscape certificate in Vietnamese.
@@ -193,13 +220,14 @@ func drawBody(pdf *fpdf.Fpdf, d CertificateData, subtitle string) float64 {
 	centered(pdf, 62, 8, subtitle)
 	divider(pdf, 74)
 
-	y := printLines(pdf, 78, fitLines(pdf, "B", r.Title, 16, 12, 2)) + 1.5
-	details := []string{
-		joinNonEmpty(r.Village, d.CommuneName, d.DistrictName, d.ProvinceName),
-		"Theo Quyết định số " + r.DecisionNumber + " ngày " + r.DecisionDate.Format(dmyDate),
-		"Có giá trị đến ngày " + r.ValidUntil.Format(dmyDate),
+	line, place := headline(d)
+	y := printLines(pdf, 78, fitLines(pdf, "B", line, 16, 12, 2)) + 1.5
+	details := []string{place, "Theo Quyết định số " + r.DecisionNumber + " ngày " + r.DecisionDate.Format(dmyDate)}
+	// A commune title does not expire: no validity line.
+	if r.ValidUntil != nil {
+		details = append(details, "Có giá trị đến ngày "+r.ValidUntil.Format(dmyDate))
 	}
-	if r.Type == "model_garden" && r.OwnerName != "" {
+	if r.Type == string(criteria.ModelGarden) && r.OwnerName != "" {
 		details = append([]string{"Chủ vườn: " + r.OwnerName}, details...)
 	}
 	for _, txt := range details {

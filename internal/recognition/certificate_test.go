@@ -24,7 +24,7 @@ func sampleCertificate() CertificateData {
 			DecisionNumber: "1520/QĐ-UBND",
 			DecisionDate:   time.Date(2022, 9, 15, 0, 0, 0, 0, time.UTC),
 			Signer:         "Hồ Tiến Thiệu",
-			ValidUntil:     time.Date(2025, 9, 15, 0, 0, 0, 0, time.UTC),
+			ValidUntil:     ptr(time.Date(2025, 9, 15, 0, 0, 0, 0, time.UTC)),
 		},
 		CommuneName:  "Xã Hải Yến",
 		DistrictName: "Huyện Cao Lộc",
@@ -32,6 +32,8 @@ func sampleCertificate() CertificateData {
 		VerifyURL:    "http://127.0.0.1:8080/public/recognitions/7",
 	}
 }
+
+func ptr[T any](v T) *T { return &v }
 
 // writeCertificate renders d into a file in dir and returns its path.
 func writeCertificate(t *testing.T, d CertificateData) string {

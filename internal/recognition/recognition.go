@@ -1,5 +1,6 @@
 // Package recognition keeps the recognitions issued when the province approves a
-// nomination: numbered decisions, validity, revocation, and the scoped list.
+// nomination: numbered decisions, validity (none for a commune title), revocation, and
+// the scoped list.
 package recognition
 
 import (
@@ -13,11 +14,13 @@ import (
 
 	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/criteria"
 	"github.com/ntmflow/ntmflow/internal/store"
 	"github.com/ntmflow/ntmflow/internal/units"
 )
 
-// Status of a recognition; expired is derived from valid_until, never stored.
+// Status of a recognition; expired is derived from valid_until, never stored. A commune
+// title has no valid_until: it stays active until it is revoked.
 const (
 	Active  = "active"
 	Expired = "expired"
@@ -40,7 +43,7 @@ type Recognition struct {
 	DecisionNumber string
 	DecisionDate   time.Time `gorm:"type:date"`
 	Signer         string
-	ValidUntil     time.Time `gorm:"type:date"`
+	ValidUntil     *time.Time `gorm:"type:date"` // nil: no expiry (a commune title)
 	RevokedAt      *time.Time
 	RevokeReason   string
 	CreatedAt      time.Time
@@ -53,7 +56,7 @@ func (r Recognition) StatusOn(day time.Time) string {
 	switch {
 	case r.RevokedAt != nil:
 		return Revoked
-	case dateOnly(day).After(dateOnly(r.ValidUntil)):
+	case r.ValidUntil != nil && dateOnly(day).After(dateOnly(*r.ValidUntil)):
 		return Expired
 	}
 	return Active
@@ -65,24 +68,34 @@ func dateOnly(t time.Time) time.Time {
 
 // View is the API shape of SPEC §7.
 type View struct {
-	ID             int64  `json:"id"`
-	NominationID   int64  `json:"nomination_id"`
-	Type           string `json:"type"`
-	CommuneCode    string `json:"commune_code"`
-	DistrictCode   string `json:"district_code"`
-	Title          string `json:"title"`
-	DecisionNumber string `json:"decision_number"`
-	DecisionDate   string `json:"decision_date"`
-	Signer         string `json:"signer"`
-	ValidUntil     string `json:"valid_until"`
-	Status         string `json:"status"`
+	ID             int64   `json:"id"`
+	NominationID   int64   `json:"nomination_id"`
+	Type           string  `json:"type"`
+	CommuneCode    string  `json:"commune_code"`
+	DistrictCode   string  `json:"district_code"`
+	Title          string  `json:"title"`
+	DecisionNumber string  `json:"decision_number"`
+	DecisionDate   string  `json:"decision_date"`
+	Signer         string  `json:"signer"`
+	ValidUntil     *string `json:"valid_until"` // null: no expiry (a commune title)
+	Status         string  `json:"status"`
 }
 
 // ToView renders r as of now.
 func ToView(r Recognition, now time.Time) View {
 	return View{ID: r.ID, NominationID: r.NominationID, Type: r.Type, CommuneCode: r.CommuneCode, DistrictCode: r.DistrictCode,
 		Title: r.Title, DecisionNumber: r.DecisionNumber, DecisionDate: r.DecisionDate.Format(time.DateOnly),
-		Signer: r.Signer, ValidUntil: r.ValidUntil.Format(time.DateOnly), Status: r.StatusOn(now)}
+		Signer: r.Signer, ValidUntil: FormatValidUntil(r.ValidUntil), Status: r.StatusOn(now)}
+}
+
+// FormatValidUntil is valid_until as the API gives it: YYYY-MM-DD, or nil (null) for a
+// recognition without expiry.
+func FormatValidUntil(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := t.Format(time.DateOnly)
+	return &s
 }
 
 // Service reads and writes recognitions.
@@ -124,6 +137,16 @@ func (s *Service) RevokeForNomination(ctx context.Context, nominationID int64, r
 	err = s.ofNomination(ctx, nominationID).Where("id = ?", r.ID).
 		Updates(map[string]any{"revoked_at": s.now(), "revoke_reason": reason}).Error
 	return r.DecisionDate, err
+}
+
+// HoldsTitle reports whether the commune holds title typ now: a recognition of that type,
+// not revoked and not expired (a title never expires). Inside a transaction it also takes
+// a share lock on the recognition (PostgreSQL), so the title cannot be revoked until the
+// caller commits: the nomination workflow checks the title a higher one needs with it.
+func (s *Service) HoldsTitle(ctx context.Context, communeCode string, typ criteria.Type) (bool, error) {
+	var ids []int64
+	err := s.activeTitles(ctx, communeCode, typ).Limit(1).Pluck("id", &ids).Error
+	return len(ids) > 0, err
 }
 
 // Filter narrows a recognition list.
@@ -186,8 +209,8 @@ func (s *Service) List(ctx context.Context, p *authz.Principal, unitsSvc *units.
 func (s *Service) applyFilter(q *gorm.DB, f Filter) (*gorm.DB, error) {
 	v := apperr.NewValidation()
 	if f.Type != "" {
-		if f.Type != "model_garden" && f.Type != "model_residential_area" {
-			v.Add("type", "must be model_garden or model_residential_area")
+		if !criteria.Type(f.Type).Valid() {
+			v.Add("type", criteria.TypesMessage)
 		}
 		q = q.Where("type = ?", f.Type)
 	}
@@ -201,8 +224,9 @@ func (s *Service) applyFilter(q *gorm.DB, f Filter) (*gorm.DB, error) {
 	switch f.Status {
 	case "":
 	case Active:
-		q = q.Where("revoked_at IS NULL AND valid_until >= ?", today)
+		q = q.Where(activeSQL, today)
 	case Expired:
+		// NULL (no expiry) is never before today.
 		q = q.Where("revoked_at IS NULL AND valid_until < ?", today)
 	case Revoked:
 		q = q.Where("revoked_at IS NOT NULL")

@@ -5,9 +5,11 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/criteria"
 	"github.com/ntmflow/ntmflow/internal/store"
 )
 
@@ -30,16 +32,40 @@ func (s *Service) scoped(ctx context.Context, p *authz.Principal, act, narrow st
 	return s.st.DB(ctx).Model(&Recognition{}).Where(where, args...), nil
 }
 
+// activeSQL keeps the active recognitions on the day given as its argument: not revoked,
+// and not past valid_until unless there is none (a commune title).
+const activeSQL = "revoked_at IS NULL AND (valid_until IS NULL OR valid_until >= ?)"
+
 // publicRecognitions is the registry anyone may search without signing in: active
 // recognitions only (not revoked, not past valid_until).
 func (s *Service) publicRecognitions(ctx context.Context) *gorm.DB {
-	return s.st.DB(ctx).Model(&Recognition{}).
-		Where("revoked_at IS NULL AND valid_until >= ?", s.now().Format(time.DateOnly))
+	return s.st.DB(ctx).Model(&Recognition{}).Where(activeSQL, s.now().Format(time.DateOnly))
+}
+
+// activeTitles is the active recognitions of one type held by a commune, for the
+// nomination workflow's check that a commune holds the title a higher one needs: a system
+// check of the nomination p is already allowed to act on, not a read on p's behalf. The
+// share lock (PostgreSQL; SQLite's IMMEDIATE transactions already hold the write lock)
+// keeps the title from being revoked before the caller's transaction ends.
+func (s *Service) activeTitles(ctx context.Context, communeCode string, typ criteria.Type) *gorm.DB {
+	q := s.st.DB(ctx).Model(&Recognition{}).
+		Where("commune_code = ? AND type = ? AND "+activeSQL, communeCode, string(typ), s.now().Format(time.DateOnly))
+	if store.InTx(ctx) {
+		q = q.Clauses(clause.Locking{Strength: clause.LockingStrengthShare})
+	}
+	return q
 }
 
 // certified is any recognition, whatever its status, for the public page a certificate's
 // QR code opens: it must be able to say "revoked" or "expired" too.
 func (s *Service) certified(ctx context.Context) *gorm.DB {
+	return s.st.DB(ctx).Model(&Recognition{})
+}
+
+// titleFigures is every recognition, for the commune-title counts of the movement's
+// aggregate (titles.go): figures per unit, never rows, over a unit whose scope the
+// movement service has already checked for its caller.
+func (s *Service) titleFigures(ctx context.Context) *gorm.DB {
 	return s.st.DB(ctx).Model(&Recognition{})
 }
 

@@ -25,6 +25,8 @@ var owners = map[string]string{
 	"criteria_sets":      "internal/criteria",
 	"nomination_counts":  "internal/progress",
 	"recognition_counts": "internal/progress",
+	"criteria_status":    "internal/movement",
+	"movement_reports":   "internal/movement",
 }
 
 // entryFiles are the files in which an owner package may start a query: the scoped entry
@@ -35,6 +37,7 @@ var entryFiles = map[string]string{
 	"internal/campaign":    "scope.go",
 	"internal/criteria":    "scope.go",
 	"internal/progress":    "progress.go",
+	"internal/movement":    "scope.go",
 }
 
 // models are the owner packages' gorm model types: naming one in a query outside its

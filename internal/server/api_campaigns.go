@@ -188,7 +188,13 @@ func (s *Server) progressXLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeExport(c, fmt.Sprintf("tien-do-%d-%s.xlsx", rep.Year, rep.Unit.Code), s.progressTable(rep), export.XLSX)
+	// The workbook adds the movement's sheets (page_movement_dash.go); the CSV stays one table.
+	sheets, err := s.progressWorkbook(c.Request().Context(), rep)
+	if err != nil {
+		return err
+	}
+	return writeExport(c, fmt.Sprintf("tien-do-%d-%s.xlsx", rep.Year, rep.Unit.Code), sheets[0],
+		func(w io.Writer, _ export.Table) error { return export.Workbook(w, sheets) })
 }
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

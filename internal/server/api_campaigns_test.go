@@ -10,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/ntmflow/ntmflow/internal/campaign"
 	"github.com/ntmflow/ntmflow/internal/progress"
 )
 
@@ -129,8 +130,8 @@ func TestProgressEdgeCases(t *testing.T) {
 	if r := p["183/model_residential_area"]; r.Recognized != 0 || r.State != nil {
 		t.Errorf("Cao Lộc residential = %+v", r)
 	}
-	if n := len(p) - 1; n != 24 {
-		t.Errorf("rows = %d, want 2 for the province + 2 × 11 districts", n)
+	if n, want := len(p)-1, len(campaign.Metrics)*12; n != want {
+		t.Errorf("rows = %d, want %d: one per type and the average, for the province and its 11 districts", n, want)
 	}
 	// 2023 counts the other approval; the revoked one never counts.
 	if r := w.progress("tinh", camp, "year=2023")["183/model_garden"]; r.Recognized != 1 || r.TargetMin != nil {

@@ -3,7 +3,9 @@ package server
 import (
 	"fmt"
 	"maps"
+	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -65,7 +67,14 @@ type dashboardData struct {
 	Summary   []stateCount
 	CanManage bool
 	ChildWord string
+	Years     []yearOption  // the baseline year, then the campaign's
+	Baseline  bool          // the year shown is the baseline: results only, no targets
+	Movement  *dashMovement // commune titles, average criteria, capital, outputs
 }
+
+// barTypes are the types drawn as bars against targets: the gardens and residential areas
+// a district recognises. The commune titles and the average have their own sections.
+var barTypes = []string{string(criteria.ModelGarden), string(criteria.ModelResidentialArea)}
 
 const chartWidth = 300.0
 
@@ -75,7 +84,8 @@ func (s *Server) dashboardPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d := dashboardData{Campaign: rep.Campaign, Year: rep.Year, Unit: rep.Unit, CanManage: s.campaigns.CanManage(principal(c), rep.Campaign)}
+	d := dashboardData{Campaign: rep.Campaign, Year: rep.Year, Unit: rep.Unit, CanManage: s.campaigns.CanManage(principal(c), rep.Campaign),
+		Years: campaignYears(rep.Campaign), Baseline: rep.Baseline}
 	if rep.Unit.Level != units.Province {
 		d.Parent = rep.Unit.Parent()
 	}
@@ -86,28 +96,37 @@ func (s *Server) dashboardPage(c echo.Context) error {
 	// One scale for the whole chart: the largest count or target.
 	scale := 1
 	for _, r := range rep.Items {
-		scale = max(scale, r.Recognized+r.InPipeline)
-		if r.TargetMax != nil {
-			scale = max(scale, *r.TargetMax)
-		} else if r.TargetMin != nil {
-			scale = max(scale, *r.TargetMin)
-		}
-	}
-	types := len(criteria.Types)
-	for i := 0; i < len(rep.Items); i += types {
-		var bars []bar
-		for _, r := range rep.Items[i : i+types] {
-			bars = append(bars, makeBar(r, scale))
-		}
-		if i == 0 {
-			d.Totals = bars
+		if !slices.Contains(barTypes, r.Type) {
 			continue
 		}
-		d.Rows = append(d.Rows, dashRow{Unit: units.Unit{Code: bars[0].UnitCode, Name: bars[0].UnitName},
-			Bars: bars, Drill: rep.Unit.Level == units.Province})
+		scale = max(scale, r.Recognized+r.InPipeline)
+		if r.TargetMax != nil {
+			scale = max(scale, int(math.Ceil(*r.TargetMax)))
+		} else if r.TargetMin != nil {
+			scale = max(scale, int(math.Ceil(*r.TargetMin)))
+		}
 	}
-	for ti, typ := range criteria.Types {
-		sc := stateCount{Type: string(typ), Recognized: d.Totals[ti].Recognized, InPipeline: d.Totals[ti].InPipeline}
+	// The unit's own rows come first, then each child's, in the report's order.
+	for _, r := range rep.Items {
+		if !slices.Contains(barTypes, r.Type) {
+			continue
+		}
+		b := makeBar(r, scale)
+		if r.UnitCode == rep.Unit.Code {
+			d.Totals = append(d.Totals, b)
+			continue
+		}
+		if n := len(d.Rows); n == 0 || d.Rows[n-1].Unit.Code != r.UnitCode {
+			d.Rows = append(d.Rows, dashRow{Unit: units.Unit{Code: r.UnitCode, Name: r.UnitName}, Drill: rep.Unit.Level == units.Province})
+		}
+		row := &d.Rows[len(d.Rows)-1]
+		row.Bars = append(row.Bars, b)
+	}
+	for ti, typ := range barTypes {
+		if ti >= len(d.Totals) {
+			break
+		}
+		sc := stateCount{Type: typ, Recognized: d.Totals[ti].Recognized, InPipeline: d.Totals[ti].InPipeline}
 		for _, row := range d.Rows {
 			b := row.Bars[ti]
 			switch b.State {
@@ -119,11 +138,14 @@ func (s *Server) dashboardPage(c echo.Context) error {
 				sc.Behind++
 			}
 			if b.TargetMin != nil {
-				sc.TargetMin += *b.TargetMin
+				sc.TargetMin += int(*b.TargetMin)
 				sc.Targets = true
 			}
 		}
 		d.Summary = append(d.Summary, sc)
+	}
+	if d.Movement, err = s.dashboardMovement(c.Request().Context(), lang(c), rep); err != nil {
+		return err
 	}
 	return s.render(c, http.StatusOK, "dashboard", s.page(c, "campaigns", "dashboard.title", d))
 }
@@ -249,15 +271,18 @@ type targetCell struct {
 }
 
 type targetRowForm struct {
-	Unit  units.Unit
-	Cells map[string]targetCell // by type
+	Unit     units.Unit
+	Cells    map[string]targetCell // by type
+	Province bool                  // the province's own targets (titles, the average)
+	// FirstDistrict: the row before which the form offers "the same for every district".
+	FirstDistrict bool
 }
 
 type targetsForm struct {
 	Campaign campaign.Campaign
 	Year     int
 	Rows     []targetRowForm
-	Types    []string
+	Types    []targetType
 	Errors   map[string]string
 }
 
@@ -288,6 +313,10 @@ func (s *Server) loadTargetsForm(c echo.Context) (*targetsForm, error) {
 	if y, err := strconv.Atoi(c.QueryParam("year")); err == nil && y >= cp.StartsOn.Year() && y <= cp.EndsOn.Year() {
 		year = y
 	}
+	province, err := s.units.Get(ctx, cp.ProvinceCode)
+	if err != nil {
+		return nil, err
+	}
 	districts, err := s.units.Children(ctx, cp.ProvinceCode)
 	if err != nil {
 		return nil, err
@@ -296,19 +325,19 @@ func (s *Server) loadTargetsForm(c echo.Context) (*targetsForm, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &targetsForm{Campaign: cp, Year: year, Errors: map[string]string{}}
-	for _, t := range criteria.Types {
-		f.Types = append(f.Types, string(t))
+	f := &targetsForm{Campaign: cp, Year: year, Errors: map[string]string{}, Types: targetTypes()}
+	// The province's own row first (the source document's +10 NTM communes, average ≥
+	// 14.5), then its districts'.
+	rows := []targetRowForm{{Unit: province, Province: true}}
+	for i, d := range districts {
+		rows = append(rows, targetRowForm{Unit: d, FirstDistrict: i == 0})
 	}
-	for _, d := range districts {
-		row := targetRowForm{Unit: d, Cells: map[string]targetCell{}}
+	l := lang(c)
+	for _, row := range rows {
+		row.Cells = map[string]targetCell{}
 		for _, t := range targets {
-			if t.UnitCode == d.Code {
-				cell := targetCell{Min: strconv.Itoa(t.Min)}
-				if t.Max != nil {
-					cell.Max = strconv.Itoa(*t.Max)
-				}
-				row.Cells[t.Type] = cell
+			if t.UnitCode == row.Unit.Code {
+				row.Cells[t.Type] = targetCellOf(l, t)
 			}
 		}
 		f.Rows = append(f.Rows, row)
@@ -338,32 +367,38 @@ func (s *Server) targetsSubmit(c echo.Context) error {
 	cellOf := map[string]string{}
 	for ri := range f.Rows {
 		row := &f.Rows[ri]
-		for _, typ := range f.Types {
+		for _, tt := range f.Types {
+			typ := tt.Key
 			cell := targetCell{Min: strings.TrimSpace(c.FormValue("min." + row.Unit.Code + "." + typ)),
 				Max: strings.TrimSpace(c.FormValue("max." + row.Unit.Code + "." + typ))}
-			// "The same for every district": a filled shortcut cell wins over the row.
-			if all := strings.TrimSpace(c.FormValue("min.all." + typ)); all != "" {
+			// "The same for every district": a filled shortcut cell wins over a district's row.
+			if all := strings.TrimSpace(c.FormValue("min.all." + typ)); all != "" && !row.Province {
 				cell.Min, cell.Max = all, strings.TrimSpace(c.FormValue("max.all."+typ))
+			}
+			if !tt.HasMax {
+				cell.Max = ""
 			}
 			row.Cells[typ] = cell
 			if cell.Min == "" && cell.Max == "" {
 				continue
 			}
-			// Reading a count is the form's part; which counts are allowed is the domain's.
+			// Reading a number is the form's part ("14,5" as typed in Vietnamese); which
+			// targets are allowed is the domain's.
 			suffix := row.Unit.Code + "." + typ
-			minV, err := strconv.Atoi(cell.Min)
-			if err != nil {
+			minV, ok := readTargetNumber(cell.Min, tt.Decimal)
+			if !ok {
 				f.Errors["min."+suffix] = "invalid"
 				continue
 			}
-			t := campaign.Target{Year: f.Year, UnitCode: row.Unit.Code, Type: typ, Min: minV}
+			t := campaign.Target{Year: f.Year, UnitCode: row.Unit.Code, Type: typ}
+			setTargetMin(&t, minV)
 			if cell.Max != "" {
-				maxV, err := strconv.Atoi(cell.Max)
-				if err != nil {
+				maxV, ok := readTargetNumber(cell.Max, false)
+				if !ok {
 					f.Errors["max."+suffix] = "invalid"
 					continue
 				}
-				t.Max = &maxV
+				setTargetMax(&t, maxV)
 			}
 			cellOf[fmt.Sprintf("items[%d]", len(items))] = suffix
 			items = append(items, t)

@@ -28,6 +28,7 @@ type homeData struct {
 	ReadsNoms   bool
 	SeesReports bool
 	StatusQuery string
+	Movement    []mvLink // the movement's yearly pages of the person's units
 }
 
 func (s *Server) homePage(c echo.Context) error {
@@ -50,6 +51,7 @@ func (s *Server) homePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	d.Movement = s.movementLinks(p, names)
 	pg := s.page(c, "home", "home.title", &d)
 	for _, g := range p.Grants {
 		d.Roles = append(d.Roles, pg.T("role."+string(g.Role))+" · "+names[g.UnitCode].Name)

@@ -30,12 +30,14 @@ type recognitionsData struct {
 	Unit   string
 	Units  []units.Unit
 	Years  []int
+	Types  []criteria.Type // the type filter's choices
 }
 
 func (s *Server) recognitionsPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	p := principal(c)
-	d := recognitionsData{Type: c.QueryParam("type"), Year: c.QueryParam("year"), Status: c.QueryParam("status"), Unit: c.QueryParam("unit")}
+	d := recognitionsData{Type: c.QueryParam("type"), Year: c.QueryParam("year"), Status: c.QueryParam("status"), Unit: c.QueryParam("unit"),
+		Types: criteria.Types}
 	f := recognition.Filter{Type: d.Type, Status: d.Status, Unit: d.Unit}
 	if d.Year != "" {
 		y, err := strconv.Atoi(d.Year)

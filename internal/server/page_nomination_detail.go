@@ -47,6 +47,7 @@ type detailData struct {
 	District     units.Unit
 	Garden       *nomination.GardenSubject
 	Residential  *nomination.ResidentialSubject
+	CommuneTitle *nomination.TitleSubject // the subject of a commune title
 	Rows         []assessRow
 	Attachments  []nomination.Attachment
 	MissingKinds []string
@@ -90,10 +91,14 @@ func (s *Server) detail(c echo.Context, id int64) (*detailData, error) {
 		return nil, err
 	}
 	d.Commune, d.District = names[v.CommuneCode], names[v.DistrictCode]
-	if v.Type == string(criteria.ModelGarden) {
+	switch typ := criteria.Type(v.Type); {
+	case typ == criteria.ModelGarden:
 		d.Garden = &nomination.GardenSubject{}
 		_ = json.Unmarshal(v.Subject, d.Garden)
-	} else {
+	case typ.IsCommuneTitle():
+		d.CommuneTitle = &nomination.TitleSubject{}
+		_ = json.Unmarshal(v.Subject, d.CommuneTitle)
+	default:
 		d.Residential = &nomination.ResidentialSubject{}
 		_ = json.Unmarshal(v.Subject, d.Residential)
 	}

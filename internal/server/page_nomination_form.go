@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -50,12 +51,26 @@ type nominationForm struct {
 	Result      criteria.Result
 	IsNew       bool
 	SetJSON     string
+	// Types are the nomination types a new form offers the user: the commune titles only
+	// when one of their communes is a Xã.
+	Types []criteria.Type
 }
 
 // SubjectFields lists the subject fields of the form's type, in order, as the domain
 // declares them.
 func (f *nominationForm) SubjectFields() []nomination.SubjectField {
 	return nomination.SubjectFields(criteria.Type(f.Type))
+}
+
+// OtherTypes are the types the new form links to besides its own.
+func (f *nominationForm) OtherTypes() []criteria.Type {
+	out := make([]criteria.Type, 0, len(f.Types))
+	for _, t := range f.Types {
+		if string(t) != f.Type {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // communesOf lists the communes where p may create nominations: the policy decides which
@@ -80,22 +95,52 @@ func (s *Server) communesOf(ctx context.Context, p *authz.Principal) ([]units.Un
 	return out, nil
 }
 
+// typesFor lists the types a form offers for communes: every type, but the commune
+// titles only when one of them is a Xã (a ward or a town holds none).
+func typesFor(communes []units.Unit) []criteria.Type {
+	hasXa := slices.ContainsFunc(communes, func(u units.Unit) bool { return u.Kind == units.KindRuralCommune })
+	out := make([]criteria.Type, 0, len(criteria.Types))
+	for _, t := range criteria.Types {
+		if !t.IsCommuneTitle() || hasXa {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// communesFor keeps the communes a nomination of typ may be for: the Xã for a commune
+// title, all of them otherwise.
+func communesFor(typ criteria.Type, communes []units.Unit) []units.Unit {
+	if !typ.IsCommuneTitle() {
+		return communes
+	}
+	var out []units.Unit
+	for _, u := range communes {
+		if u.Kind == units.KindRuralCommune {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
 func (s *Server) newNominationPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	p := principal(c)
-	communes, err := s.communesOf(ctx, p)
+	all, err := s.communesOf(ctx, p)
 	if err != nil {
 		return err
 	}
-	if len(communes) == 0 {
+	if len(all) == 0 {
 		return apperr.ErrForbidden
 	}
+	types := typesFor(all)
 	typ := criteria.Type(c.QueryParam("type"))
-	if !typ.Valid() {
+	if !slices.Contains(types, typ) {
 		typ = criteria.ModelGarden
 	}
-	f := &nominationForm{IsNew: true, Type: string(typ), Communes: communes, CommuneCode: communes[0].Code,
-		Subject: map[string]string{}, Errors: map[string]string{}}
+	communes := communesFor(typ, all)
+	f := &nominationForm{IsNew: true, Type: string(typ), Communes: communes, CommuneCode: communes[0].Code, Types: types,
+		Title: nomination.SuggestedTitle(typ, communes[0].Name), Subject: map[string]string{}, Errors: map[string]string{}}
 	if f.Set, err = s.criteria.Current(ctx, typ, units.SplitPath(communes[0].Path)[0]); err != nil {
 		return err
 	}
@@ -212,9 +257,14 @@ func (s *Server) createNominationSubmit(c echo.Context) error {
 		return err
 	}
 	f := &nominationForm{IsNew: true, Type: c.FormValue("type"), CommuneCode: c.FormValue("commune_code"), Communes: communes,
-		Subject: map[string]string{}, Errors: map[string]string{}}
+		Types: typesFor(communes), Subject: map[string]string{}, Errors: map[string]string{}}
 	if !criteria.Type(f.Type).Valid() || len(communes) == 0 {
 		return apperr.ErrBadRequest
+	}
+	// A commune title is offered for the Xã only; a ward's post of one (not offered) is
+	// answered by the domain's 422 with every commune shown.
+	if xa := communesFor(criteria.Type(f.Type), communes); len(xa) > 0 {
+		f.Communes = xa
 	}
 	commune, err := s.units.Get(ctx, f.CommuneCode)
 	if errors.Is(err, apperr.ErrNotFound) {

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/criteria"
 	"github.com/ntmflow/ntmflow/internal/nomination"
 	"github.com/ntmflow/ntmflow/internal/units"
 )
@@ -51,6 +52,7 @@ type listData struct {
 	CanExport   bool
 	FirstURL    string
 	IsNextPage  bool
+	Types       []criteria.Type // the type filter's choices
 }
 
 func (s *Server) nominationsPage(c echo.Context) error {
@@ -68,7 +70,7 @@ func (s *Server) nominationsPage(c echo.Context) error {
 		return err
 	}
 	d := listData{Rows: rows, Statuses: nomination.Statuses, Status: c.QueryParam("status"), Type: f.Type, Unit: f.Unit,
-		Query: f.Query, IsNextPage: f.Cursor != ""}
+		Query: f.Query, IsNextPage: f.Cursor != "", Types: criteria.Types}
 	d.Filtered = d.Status != "" || d.Type != "" || d.Unit != "" || d.Query != ""
 	q := c.QueryParams()
 	q.Del("cursor")

@@ -11,29 +11,30 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/ntmflow/ntmflow/internal/apperr"
+	"github.com/ntmflow/ntmflow/internal/criteria"
 	"github.com/ntmflow/ntmflow/internal/recognition"
 	"github.com/ntmflow/ntmflow/internal/units"
 )
 
 // publicRecognition is what the public registry shows: no personal data beyond the
-// owner's name and village.
+// owner's name and village. ValidUntil is null for a commune title (no expiry).
 type publicRecognition struct {
-	ID             int64  `json:"id"`
-	Type           string `json:"type"`
-	Title          string `json:"title"`
-	OwnerName      string `json:"owner_name"`
-	Village        string `json:"village"`
-	CommuneCode    string `json:"commune_code"`
-	CommuneName    string `json:"commune_name"`
-	DistrictCode   string `json:"district_code"`
-	DistrictName   string `json:"district_name"`
-	ProvinceCode   string `json:"province_code"`
-	ProvinceName   string `json:"province_name"`
-	DecisionNumber string `json:"decision_number"`
-	DecisionDate   string `json:"decision_date"`
-	ValidUntil     string `json:"valid_until"`
-	Status         string `json:"status"`
-	URL            string `json:"url"`
+	ID             int64   `json:"id"`
+	Type           string  `json:"type"`
+	Title          string  `json:"title"`
+	OwnerName      string  `json:"owner_name"`
+	Village        string  `json:"village"`
+	CommuneCode    string  `json:"commune_code"`
+	CommuneName    string  `json:"commune_name"`
+	DistrictCode   string  `json:"district_code"`
+	DistrictName   string  `json:"district_name"`
+	ProvinceCode   string  `json:"province_code"`
+	ProvinceName   string  `json:"province_name"`
+	DecisionNumber string  `json:"decision_number"`
+	DecisionDate   string  `json:"decision_date"`
+	ValidUntil     *string `json:"valid_until"`
+	Status         string  `json:"status"`
+	URL            string  `json:"url"`
 }
 
 func (s *Server) publicViews(c echo.Context, list []recognition.Recognition) ([]publicRecognition, error) {
@@ -153,6 +154,7 @@ type publicListData struct {
 	NextURL   string
 	Years     []int
 	Province  units.Unit
+	Types     []criteria.Type // the type filter's choices
 }
 
 // publicRecognitionsPage is the registry anyone can browse, without signing in. It shows
@@ -167,7 +169,7 @@ func (s *Server) publicRecognitionsPage(c echo.Context) error {
 		f.Province = "20"
 	}
 	province := f.Province
-	d := publicListData{Filter: f}
+	d := publicListData{Filter: f, Types: criteria.Types}
 	if d.Province, err = s.units.Get(ctx, province); err != nil && !errors.Is(err, apperr.ErrNotFound) {
 		return err
 	}
@@ -197,7 +199,7 @@ func (s *Server) publicRecognitionsPage(c echo.Context) error {
 	for y := s.recognitions.Now().Year(); y >= 2020; y-- {
 		d.Years = append(d.Years, y)
 	}
-	return s.render(c, http.StatusOK, "public_recognitions", s.page(c, "public", "public.title", d))
+	return s.render(c, http.StatusOK, "public_recognitions", s.page(c, "public", "public.registry_title", d))
 }
 
 func (s *Server) publicRecognitionPage(c echo.Context) error {

@@ -155,6 +155,8 @@ func (s *Server) RouteTable() []RouteAccess {
 		}
 	}
 	add("", false, s.pageRoutes())
+	add("", false, s.movementPageRoutes())
 	add(apiPrefix, true, s.apiRoutes())
+	add(apiPrefix, true, s.movementAPIRoutes())
 	return out
 }

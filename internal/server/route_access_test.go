@@ -79,6 +79,12 @@ func TestCoarseAccessChecks(t *testing.T) {
 		{"caoloc", "PATCH", "/api/v1/nominations/" + itoa(n.ID), map[string]any{"title": "x"}, 428},
 		// scoped: a list answers what the scope allows, here nothing.
 		{"admin", "GET", "/api/v1/nominations", nil, 200},
+		// The movement's figures: the admin reads none anywhere, so a unit's are not in its
+		// scope even before the body is read; a commune officer reaches the domain.
+		{"admin", "GET", "/api/v1/units/20/criteria-status?year=2021", nil, 404},
+		{"admin", "PUT", "/api/v1/units/20/movement-report/2021", `{"capital_vnd":`, 404},
+		{"admin", "POST", "/api/v1/units/06220/criteria-status/2021/confirm", nil, 404},
+		{"xa.haiyen", "POST", "/api/v1/units/06220/criteria-status/2021/confirm", nil, 403},
 	}
 	for _, c := range cases {
 		res := w.a.Do(t, c.method, c.path, tokenOf(w, c.user), c.body)

@@ -229,10 +229,11 @@ var (
 func (s *Server) routes() {
 	e := s.e
 	e.Use(s.requestContext, securityHeaders, compressLarge(), checkRequestText, s.loadPrincipal)
-	for _, r := range s.pageRoutes() {
+	for _, r := range append(s.pageRoutes(), s.movementPageRoutes()...) {
 		s.register(r, "", s.requirePage)
 	}
 	api := s.apiRoutes()
+	api = append(api, s.movementAPIRoutes()...)
 	s.apiDocument = newAPIDocument(api, s.version)
 	for _, r := range api {
 		s.register(r, apiPrefix, s.requireAuth)

@@ -15,6 +15,7 @@ import (
 	"github.com/ntmflow/ntmflow/internal/campaign"
 	"github.com/ntmflow/ntmflow/internal/criteria"
 	"github.com/ntmflow/ntmflow/internal/identity"
+	"github.com/ntmflow/ntmflow/internal/movement"
 	"github.com/ntmflow/ntmflow/internal/nomination"
 	"github.com/ntmflow/ntmflow/internal/recognition"
 	"github.com/ntmflow/ntmflow/internal/store"
@@ -31,6 +32,7 @@ type Deps struct {
 	Nominations  *nomination.Service
 	Recognitions *recognition.Service
 	Campaigns    *campaign.Service
+	Movement     *movement.Service
 	Edge         Edge
 	Logger       *slog.Logger
 	Version      string
@@ -48,6 +50,7 @@ type Server struct {
 	nominations  *nomination.Service
 	recognitions *recognition.Service
 	campaigns    *campaign.Service
+	movement     *movement.Service
 	publicURL    string
 	allowedHosts []string
 	metricsToken string
@@ -70,7 +73,7 @@ func New(d Deps) (*Server, error) {
 	s := &Server{
 		e: e, log: d.Logger, store: d.Store, units: d.Units, identity: d.Identity, authz: d.Authz, version: d.Version,
 		criteria: d.Criteria, nominations: d.Nominations, recognitions: d.Recognitions,
-		campaigns: d.Campaigns, publicURL: strings.TrimRight(d.Edge.PublicURL, "/"),
+		campaigns: d.Campaigns, movement: d.Movement, publicURL: strings.TrimRight(d.Edge.PublicURL, "/"),
 		allowedHosts: d.Edge.AllowedHosts, metricsToken: d.Edge.MetricsToken,
 		metrics: newMetrics(d.Store), pages: pages,
 	}

@@ -44,6 +44,9 @@ type Store struct {
 	gdb     *gorm.DB
 	sqlDB   *sql.DB
 	dialect Dialect
+	// sqlitePath is the SQLite file, which Migrate opens a connection of its own on.
+	sqlitePath string
+	migrateMu  sync.Mutex
 }
 
 // Open connects and checks the connection. It does not migrate; call Migrate.
@@ -71,7 +74,7 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 		if err := privateFile(opt.SQLitePath); err != nil {
 			return nil, err
 		}
-		gdb, err = gorm.Open(sqlite.Open(sqliteDSN(opt.SQLitePath)), gcfg)
+		gdb, err = gorm.Open(sqlite.Open(sqliteDSN(opt.SQLitePath, true)), gcfg)
 	}
 	if err != nil {
 		return nil, connectError(dialect, opt.PostgresURL, err)
@@ -82,6 +85,9 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	}
 	configurePool(sqlDB, dialect, opt.MaxOpenConns)
 	s := &Store{gdb: gdb, sqlDB: sqlDB, dialect: dialect}
+	if dialect == SQLite {
+		s.sqlitePath = opt.SQLitePath
+	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := sqlDB.PingContext(pingCtx); err != nil {
@@ -138,11 +144,16 @@ func missingDatabase(dsn string, err error) (string, bool) {
 // WAL (readers never block the writer), a busy timeout instead of instant SQLITE_BUSY,
 // foreign keys, and IMMEDIATE transactions so a read-then-write never deadlocks.
 // (No _time_format: the driver stops reading parameters after it, dropping _txlock.)
-func sqliteDSN(path string) string {
+// Only the migration connection goes without foreign keys (see Migrate).
+func sqliteDSN(path string, foreignKeys bool) string {
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "foreign_keys(1)")
+	if foreignKeys {
+		q.Add("_pragma", "foreign_keys(1)")
+	} else {
+		q.Add("_pragma", "foreign_keys(0)")
+	}
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode()

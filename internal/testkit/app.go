@@ -260,7 +260,7 @@ func SeedCampaignWithRecognition(t testing.TB, a *App) int64 {
 	}
 	var targets []campaign.Target
 	for _, d := range districts {
-		min := 2
+		min := 2.0
 		if d.Code == "183" {
 			min = 1
 		}

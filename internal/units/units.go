@@ -23,6 +23,11 @@ const (
 	Commune  Level = "commune"
 )
 
+// KindRuralCommune is the kind (loại hình) of a rural commune, "Xã". The NTM criteria and
+// the commune titles apply to Xã only, never to a ward (Phường) or a town (Thị trấn):
+// averages and title counts are over Xã alone (DOMAIN.md).
+const KindRuralCommune = "Xã"
+
 // codeLength is the length of official statistics codes at each level.
 var codeLength = map[Level]int{Province: 2, District: 3, Commune: 5}
 

@@ -408,3 +408,101 @@ func TestDashboardInTheBrowser(t *testing.T) {
 	s.expect(".verdict", "Còn hiệu lực")
 	s.shot("desktop-public-recognition")
 }
+
+// TestMovementInTheBrowser: a commune officer ticks the commune's NTM criteria on a phone
+// and saves them; the district reviewer, on a phone too, sees the communes' grid (scrolling
+// sideways with the names kept in view) and confirms two communes at once; the province's
+// dashboard shows the new average.
+func TestMovementInTheBrowser(t *testing.T) {
+	ctx := browser(t)
+	a := testkit.NewApp(t)
+	testkit.SeedCriteria(t, a)
+	campaignID := testkit.SeedCampaignWithRecognition(t, a)
+	s := &session{t: t, ctx: ctx, base: a.URL, shots: os.Getenv("NTMFLOW_SCREENSHOTS")}
+
+	// Hải Yến ticks 15 of the 19 criteria, on a phone, for the latest year (2025).
+	s.phone()
+	s.login("xa.haiyen")
+	s.clickNav(`.mv-home a[href="/units/06220/criteria-status"]`)
+	s.expect("h1", "Tiêu chí NTM của Xã Hải Yến")
+	s.expect(".status-line", "Chưa báo cáo")
+	s.expect("[data-met-count]", "0")
+	for i := 1; i <= 15; i++ {
+		s.do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`input[name="met"][value="%d"]`, i))))
+	}
+	// The count follows the ticks as they are made.
+	s.expect(".tick-count", "15/19")
+	// Each criterion is a big touch target.
+	if h, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.querySelector("label.tick").getBoundingClientRect().height`)); err != nil || h < 44 {
+		t.Fatalf("criterion row height = %v, %v; want a touch target of at least 44 px", h, err)
+	}
+	s.shot("phone-criteria-ticks")
+	s.clickNav(`form[data-tick-form] button[type=submit]`)
+	s.expect(".flash", "Đã lưu kết quả tiêu chí của xã")
+	s.expect(".status-line", "Xã đã báo cáo")
+	s.expect(".status-line", "Phiên bản 1")
+	s.expect(".tick-count", "15/19")
+	s.logout()
+
+	// Mẫu Sơn reports all 19 through its own form.
+	s.login("xa.mauson")
+	s.do(chromedp.Navigate(a.URL + "/units/06238/criteria-status"))
+	for i := 1; i <= 19; i++ {
+		s.do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`input[name="met"][value="%d"]`, i))))
+	}
+	s.clickNav(`form[data-tick-form] button[type=submit]`)
+	s.expect(".status-line", "Xã đã báo cáo")
+	s.logout()
+
+	// The district reviewer sees the grid on the phone and confirms both in one go.
+	s.login("caoloc")
+	s.clickNav(`.mv-home a[href="/units/183/criteria-status"]`)
+	s.expect("h1", "Huyện Cao Lộc")
+	s.expect(".crit-grid", "Xã Hải Yến")
+	s.expect(".crit-grid", "Xã Mẫu Sơn")
+	scrolls, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(function(){var w=document.querySelector(".grid-wrap"); return w.scrollWidth > w.clientWidth})()`))
+	if err != nil || !scrolls {
+		t.Fatalf("the grid does not scroll sideways on a phone: %v, %v", scrolls, err)
+	}
+	// Scrolled to the right, the commune's name stays in view.
+	left, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`(function(){var w=document.querySelector(".grid-wrap"); w.scrollLeft = 400;
+		var th=document.querySelector('tr[data-unit="06220"] th.sticky'); return th.getBoundingClientRect().left - w.getBoundingClientRect().left})()`))
+	if err != nil || left < -1 || left > 2 {
+		t.Fatalf("the commune column moved %v px when scrolled (%v); want it kept at the left", left, err)
+	}
+	s.shot("phone-district-grid")
+	s.do(chromedp.Click(chromedp.ID("pick-06220")), chromedp.Click(chromedp.ID("pick-06238")))
+	s.clickNav(`form.grid-form button[type=submit]`)
+	s.expect(".flash", "Đã xác nhận các xã đã chọn")
+	s.expect(`tr[data-unit="06220"]`, "Đã xác nhận")
+	s.expect(`tr[data-unit="06238"]`, "Đã xác nhận")
+	s.expect(".mv-tiles", "2 đã báo cáo, 2 đã xác nhận")
+	s.logout()
+
+	// The province's dashboard: (15 + 19) criteria over Lạng Sơn's 175 Xã.
+	s.desktop()
+	s.login("tinh")
+	s.do(chromedp.Navigate(fmt.Sprintf("%s/campaigns/%d?year=2025", a.URL, campaignID)))
+	s.expect("[data-average]", "0,19")
+	s.expect(".mv-bands", "Đạt đủ 19 tiêu chí")
+	s.shot("desktop-dashboard-movement")
+	// The year selector offers the baseline year, and shows it at once.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(function(){var s=document.getElementById("d-year"); s.value="2021";
+		s.dispatchEvent(new Event("change",{bubbles:true})); return true})()`)); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		// Reading fails while the page is being replaced; try again until the new one is in.
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.readyState === "complete" && !!document.querySelector(".baseline-note") &&
+			document.querySelector(".lead").textContent.includes("2021")`))
+		if err == nil && ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("choosing 2021 did not show the baseline year: %.300s", s.body())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.expect(".baseline-note", "năm cơ sở")
+}

@@ -95,7 +95,8 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	rep := report{cfg: cfg, facts: facts, results: results, startup: srv.startup, peakRSS: peakRSS, genTime: genTime,
-		national: b.national, total: time.Since(started), profiles: b.profiles}
+		national: b.national, provinceAggregate: b.provinceAggregate, nationalAggregate: b.nationalAggregate,
+		total: time.Since(started), profiles: b.profiles}
 	return rep.write()
 }
 
@@ -123,11 +124,16 @@ func ensureData(ctx context.Context, cfg Config, logf func(string, ...any)) (tim
 		if err != nil {
 			return 0, err
 		}
-		var n int64
-		err = pool.QueryRow(ctx, "SELECT COUNT(*) FROM nominations").Scan(&n)
+		// The generated nominations, not the commune titles recorded beside them; a
+		// database from before the movement's figures (no criteria status) is made again.
+		var n, statuses int64
+		err = pool.QueryRow(ctx, `SELECT COUNT(*) FROM nominations WHERE type IN ('model_garden', 'model_residential_area')`).Scan(&n)
+		if err == nil {
+			err = pool.QueryRow(ctx, "SELECT COUNT(*) FROM criteria_status").Scan(&statuses)
+		}
 		pool.Close()
-		if err == nil && int(n) == cfg.Nominations {
-			logf("reusing %s: it holds %d nominations; migrating it to this binary's schema", dbName, n)
+		if err == nil && int(n) == cfg.Nominations && statuses > 0 {
+			logf("reusing %s: it holds %d nominations and %d criteria status rows; migrating it to this binary's schema", dbName, n, statuses)
 			cmd := exec.CommandContext(ctx, cfg.Binary, "migrate", "up")
 			cmd.Env = append(os.Environ(), "DATABASE_URL="+cfg.DatabaseURL, "NTMFLOW_DATA_DIR="+os.TempDir())
 			cmd.Stdout, cmd.Stderr = cfg.Log, cfg.Log
@@ -158,15 +164,20 @@ func pgIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + 
 type facts struct {
 	Nominations, History, Recognitions, Users int64
 	Province, District                        int64 // nominations in Lạng Sơn and in Cao Lộc
+	Statuses, Titles                          int64 // criteria status rows (one per Xã) and commune titles
+	StatusYear                                int   // the year of the criteria status
 	PostgresVersion                           string
 }
 
 func dataFacts(ctx context.Context, pool *pgxpool.Pool) (facts, error) {
 	var f facts
-	err := pool.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM nominations), (SELECT COUNT(*) FROM nomination_history),
-		(SELECT COUNT(*) FROM recognitions), (SELECT COUNT(*) FROM users),
+	err := pool.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM nominations WHERE type IN ('model_garden', 'model_residential_area')),
+		(SELECT COUNT(*) FROM nomination_history), (SELECT COUNT(*) FROM recognitions), (SELECT COUNT(*) FROM users),
 		(SELECT COUNT(*) FROM nominations WHERE province_code = '20'), (SELECT COUNT(*) FROM nominations WHERE district_code = '183'),
-		current_setting('server_version')`).Scan(&f.Nominations, &f.History, &f.Recognitions, &f.Users, &f.Province, &f.District, &f.PostgresVersion)
+		(SELECT COUNT(*) FROM criteria_status), (SELECT COUNT(*) FROM recognitions WHERE type IN ('ntm_commune', 'advanced_ntm_commune', 'model_ntm_commune')),
+		(SELECT COALESCE(MAX(year), 0) FROM criteria_status),
+		current_setting('server_version')`).Scan(&f.Nominations, &f.History, &f.Recognitions, &f.Users, &f.Province, &f.District,
+		&f.Statuses, &f.Titles, &f.StatusYear, &f.PostgresVersion)
 	return f, err
 }
 
@@ -274,7 +285,9 @@ type bench struct {
 	campaign int64
 	ids      []int64 // nominations of Cao Lộc, for object reads
 	national time.Duration
-	profiles []string
+	// The movement's criteria-status aggregates, in process (median of five).
+	provinceAggregate, nationalAggregate time.Duration
+	profiles                             []string
 }
 
 func (b *bench) login(user string) error {
@@ -361,12 +374,17 @@ func (b *bench) scenarios(ctx context.Context) ([]Result, error) {
 			return add(b.http("progress, province (HTTP)", 4, d, b.get(fmt.Sprintf("/api/v1/campaigns/%d/progress?year=2024", b.campaign), "tinh.20")))
 		},
 		func() error {
+			return add(b.http("criteria status, province aggregate (HTTP)", 4, d,
+				b.get(fmt.Sprintf("/api/v1/units/20/criteria-status?year=%d", b.facts.StatusYear), "tinh.20")))
+		},
+		func() error {
 			stop := b.profile("transition")
 			defer stop()
 			return add(b.transitionsHTTP(ctx, b.cfg.TxClients, d))
 		},
 		func() error { return add(b.transitionsPgx(ctx, b.cfg.TxClients, d)) },
 		func() error { return b.measureNational(ctx) },
+		func() error { return b.measureAggregates(ctx) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

@@ -78,3 +78,32 @@
     });
   });
 })();
+
+// ---- The movement's pages (criteria ticks, the communes' grid, year pickers) --------
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    // The running count of criteria ticked ("14/19") as the officer ticks them.
+    document.querySelectorAll("form[data-tick-form]").forEach(function (form) {
+      var out = form.querySelector("[data-met-count]");
+      if (!out) return;
+      var count = function () {
+        out.textContent = form.querySelectorAll('input[name="met"]:checked').length;
+      };
+      form.addEventListener("change", count);
+      count();
+    });
+    // A year picker shows the chosen year at once.
+    document.querySelectorAll("select[data-autosubmit]").forEach(function (sel) {
+      sel.addEventListener("change", function () { if (sel.form) sel.form.submit(); });
+    });
+    // "Select all" in the grid: every commune waiting for confirmation.
+    document.querySelectorAll("input[data-pick-all]").forEach(function (all) {
+      var label = all.closest("label");
+      if (label) label.hidden = false;
+      all.addEventListener("change", function () {
+        all.form.querySelectorAll('input[name="item"]').forEach(function (b) { b.checked = all.checked; });
+      });
+    });
+  });
+})();
