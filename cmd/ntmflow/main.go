@@ -29,9 +29,12 @@ const usage = `ntmflow — recognition of model gardens and model residential ar
 Usage:
   ntmflow serve                          migrate the database and serve HTTP
   ntmflow migrate up|status              apply or list database migrations
-  ntmflow seed --demo [--if-new]         load the demo data (units, accounts, …)
-  ntmflow import-units FILE.csv [--valid-from YYYY-MM-DD]
-                                         load administrative units (idempotent)
+  ntmflow seed --demo [--if-new] [--two-tier]
+                                         load the demo data (units, accounts, …); with
+                                         --two-tier, the world since 1 July 2025 as well
+  ntmflow import-units FILE.csv [--valid-from YYYY-MM-DD] [--succession FILE.csv]
+                                         load administrative units (idempotent); with a
+                                         succession file, the units of a reform (SPEC §12)
   ntmflow user create USERNAME --name "Full Name" [--role ROLE@UNIT]… [--locale vi|en]
   ntmflow user set-password USERNAME
   ntmflow user grant|revoke USERNAME ROLE@UNIT
@@ -115,23 +118,16 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 		fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 		demo := fs.Bool("demo", false, "load the demo data of SPEC §9")
 		ifNew := fs.Bool("if-new", false, "do nothing when the database already has users")
+		twoTier := fs.Bool("two-tier", false, "also load the two-tier world since 1 July 2025 (SPEC §12)")
 		if err := fs.Parse(rest); err != nil {
 			return err
 		}
 		if !*demo {
 			return errors.New("seed needs --demo (the only data set there is)")
 		}
-		return app.Seed(ctx, cfg, app.SeedOptions{IfNew: *ifNew}, stdout)
+		return app.Seed(ctx, cfg, app.SeedOptions{IfNew: *ifNew, TwoTier: *twoTier}, stdout)
 	case "import-units":
-		fs := flag.NewFlagSet("import-units", flag.ContinueOnError)
-		validFrom := fs.String("valid-from", "", "date the list takes effect (default: the date in the file name)")
-		if err := fs.Parse(reorder(rest)); err != nil {
-			return err
-		}
-		if fs.NArg() != 1 {
-			return errors.New("usage: ntmflow import-units FILE.csv [--valid-from YYYY-MM-DD]")
-		}
-		return app.ImportUnitsFile(ctx, cfg, fs.Arg(0), *validFrom, stdout)
+		return app.ImportUnitsCommand(ctx, cfg, rest, stdout)
 	case "user":
 		return runUser(ctx, cfg, rest, stdin, stdout)
 	case "report":

@@ -2,8 +2,11 @@ package app
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"regexp"
 	"time"
@@ -79,22 +82,85 @@ var dateInName = regexp.MustCompile(`(\d{4}-\d{2}-\d{2})`)
 // ImportUnitsFile loads a units CSV. The validity date comes from validFrom, else from a
 // YYYY-MM-DD in the file name, else today.
 func ImportUnitsFile(ctx context.Context, cfg config.Config, path, validFrom string, out io.Writer) error {
+	return ImportUnitsFiles(ctx, cfg, path, validFrom, "", out)
+}
+
+// ImportUnitsFiles loads a units CSV and, when succession is not empty, the succession file
+// of a reform (SPEC §12): the list is then the whole tree of its provinces from the validity
+// date, and what it leaves out ends the day before. A name that is no file on disk but the
+// name of a shipped file (vn-admin-units-2025-07-01.csv, vn-unit-succession-2025-07-01.csv)
+// loads the shipped copy.
+func ImportUnitsFiles(ctx context.Context, cfg config.Config, path, validFrom, succession string, out io.Writer) error {
 	from, err := validityDate(path, validFrom)
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(path)
+	f, err := openUnitsFile(path)
 	if err != nil {
-		return fmt.Errorf("open units file: %w", err)
+		return err
 	}
 	defer f.Close()
 	rows, err := units.ParseCSV(f)
 	if err != nil {
 		return err
 	}
+	var succ []units.SuccessionRow
+	if succession != "" {
+		g, err := openUnitsFile(succession)
+		if err != nil {
+			return err
+		}
+		defer g.Close()
+		if succ, err = units.ParseSuccessionCSV(g); err != nil {
+			return err
+		}
+	}
 	return withServices(ctx, cfg, func(s *Services) error {
-		return importAndReport(ctx, s, rows, from, out)
+		if succ == nil {
+			return importAndReport(ctx, s, rows, from, out)
+		}
+		res, err := s.Units.ImportWithSuccession(ctx, rows, succ, from)
+		if err != nil {
+			return err
+		}
+		return reportImport(ctx, s, res, out)
 	})
+}
+
+// ImportUnitsCommand runs `import-units FILE.csv [--valid-from YYYY-MM-DD] [--succession FILE.csv]`
+// with its arguments (flags before or after the file).
+func ImportUnitsCommand(ctx context.Context, cfg config.Config, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("import-units", flag.ContinueOnError)
+	fs.SetOutput(out)
+	validFrom := fs.String("valid-from", "", "date the list takes effect (default: the date in the file name)")
+	succession := fs.String("succession", "", "succession file old_code,level,new_code,share of a reform (SPEC §12)")
+	var files []string
+	for rest := args; len(rest) > 0; {
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		if rest = fs.Args(); len(rest) > 0 {
+			files, rest = append(files, rest[0]), rest[1:]
+		}
+	}
+	if len(files) != 1 {
+		return errors.New("usage: ntmflow import-units FILE.csv [--valid-from YYYY-MM-DD] [--succession FILE.csv]")
+	}
+	return ImportUnitsFiles(ctx, cfg, files[0], *validFrom, *succession, out)
+}
+
+// openUnitsFile opens a file on disk, or the shipped file of that name when there is none.
+func openUnitsFile(path string) (io.ReadCloser, error) {
+	f, err := os.Open(path)
+	if err == nil {
+		return f, nil
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		if e, eerr := units.OpenEmbeddedFile(path); eerr == nil {
+			return e, nil
+		}
+	}
+	return nil, fmt.Errorf("open units file: %w", err)
 }
 
 func validityDate(path, explicit string) (time.Time, error) {
@@ -119,12 +185,19 @@ func importAndReport(ctx context.Context, s *Services, rows []units.Row, from ti
 	if err != nil {
 		return err
 	}
+	return reportImport(ctx, s, res, out)
+}
+
+func reportImport(ctx context.Context, s *Services, res units.ImportResult, out io.Writer) error {
 	counts, err := s.Units.Counts(ctx)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "units: %d inserted, %d updated, %d retired, %d unchanged; now %d provinces, %d districts, %d communes\n",
 		res.Inserted, res.Updated, res.Retired, res.Unchanged, counts[units.Province], counts[units.District], counts[units.Commune])
+	if res.Successions+res.SuccessionsUpdated > 0 {
+		fmt.Fprintf(out, "succession: %d inserted, %d updated\n", res.Successions, res.SuccessionsUpdated)
+	}
 	return nil
 }
 

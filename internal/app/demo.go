@@ -3,7 +3,6 @@ package app
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
@@ -184,56 +183,7 @@ func seedNominations(ctx context.Context, s *Services, campaignID int64, out io.
 }
 
 func runDemo(ctx context.Context, s *Services, d demoNomination) error {
-	officer, err := s.Identity.PrincipalFor(ctx, d.officer)
-	if err != nil {
-		return err
-	}
-	set, err := s.Criteria.Current(ctx, d.typ, demoProvince)
-	if err != nil {
-		return err
-	}
-	subject, _ := json.Marshal(d.subject)
-	title := d.title
-	assessment := demoAssessment(set, d.passing)
-	in := nomination.Input{Type: string(d.typ), CommuneCode: d.commune, Title: &title, Subject: subject, Assessment: &assessment}
-	if d.campaignID != 0 {
-		in.CampaignID = &d.campaignID
-	}
-	nominations := s.Nominations.AsOf(demoDay(d))
-	v, _, err := nominations.Create(ctx, officer, in, "")
-	if err != nil {
-		return err
-	}
-	for _, kind := range set.RequiredAttachments {
-		name, body := demoFile(kind)
-		if _, err := nominations.AddAttachment(ctx, officer, v.ID, kind, name, bytes.NewReader(body)); err != nil {
-			return err
-		}
-	}
-	reviewer, err := s.Identity.PrincipalFor(ctx, d.reviewer)
-	if err != nil {
-		return err
-	}
-	province, err := s.Identity.PrincipalFor(ctx, "tinh")
-	if err != nil {
-		return err
-	}
-	for _, step := range d.steps {
-		switch step {
-		case "review":
-			v, err = nominations.SaveReview(ctx, reviewer, v.ID, v.Version, demoReview(set))
-		case "submit", "withdraw":
-			v, err = nominations.Transition(ctx, officer, v.ID, v.Version, nomination.TransitionInput{Action: step})
-		case "approve", "send_back", "revoke":
-			v, err = nominations.Transition(ctx, province, v.ID, v.Version, nomination.TransitionInput{Action: step, Comment: d.comment, Decision: d.decision})
-		default:
-			v, err = nominations.Transition(ctx, reviewer, v.ID, v.Version, nomination.TransitionInput{Action: step, Comment: d.comment})
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", step, err)
-		}
-	}
-	return nil
+	return runDemoOn(ctx, s, d, demoDay(d))
 }
 
 // demoDay is when a demo dossier goes through the workflow: on its decision day, or late

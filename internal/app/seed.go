@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/config"
 	"github.com/ntmflow/ntmflow/internal/identity"
 )
@@ -33,6 +32,8 @@ var ErrNotDemoDatabase = errors.New("this database holds non-demo users: refusin
 type SeedOptions struct {
 	// IfNew skips seeding quietly when the database already has users (make run).
 	IfNew bool
+	// TwoTier adds the two-tier world of SPEC §12 after the demo (seed --demo --two-tier).
+	TwoTier bool
 }
 
 // Seed loads the demo data of SPEC §9: all units, the demo accounts, the criteria sets,
@@ -52,31 +53,29 @@ func Seed(ctx context.Context, cfg config.Config, opt SeedOptions, out io.Writer
 		if other > 0 {
 			return ErrNotDemoDatabase
 		}
+		if opt.TwoTier {
+			return SeedDemoTwoTier(ctx, s, out)
+		}
 		return SeedDemo(ctx, s, out)
 	})
 }
 
 // SeedDemo adds the demo data to an open database (tests call it directly).
 func SeedDemo(ctx context.Context, s *Services, out io.Writer) error {
+	// Once the reform is loaded (seed --two-tier), the three-tier demo is history: its
+	// districts have ended, and it ran before the reform was loaded.
+	if reformed, err := twoTierLoaded(ctx, s); err != nil || reformed {
+		if reformed {
+			fmt.Fprintln(out, "three-tier demo data: kept as history (the two-tier units are already loaded)")
+		}
+		return err
+	}
 	if err := ImportEmbeddedUnits(ctx, s, out); err != nil {
 		return err
 	}
-	created := 0
-	for _, u := range DemoUsers {
-		// IsDemo is what lets the published DemoPassword past the strength check; no
-		// other account can have it.
-		u.Password, u.IsDemo, u.Locale = DemoPassword, true, "vi"
-		if _, err := s.Identity.UserByUsername(ctx, u.Username); err == nil {
-			continue
-		} else if !errors.Is(err, apperr.ErrNotFound) {
-			return err
-		}
-		if _, err := s.Identity.CreateUser(ctx, u); err != nil {
-			return fmt.Errorf("demo user %s: %w", u.Username, err)
-		}
-		created++
+	if err := seedDemoUsers(ctx, s, DemoUsers, "demo users", out); err != nil {
+		return err
 	}
-	fmt.Fprintf(out, "demo users: %d created, %d already present (password %q)\n", created, len(DemoUsers)-created, DemoPassword)
 	if err := seedCriteria(ctx, s, out); err != nil {
 		return err
 	}

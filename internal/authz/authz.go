@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
@@ -20,19 +21,22 @@ import (
 	"github.com/ntmflow/ntmflow/policies"
 )
 
-// Role is one of the five roles of SPEC §3.
+// Role is one of the roles of SPEC §3 and §12.
 type Role string
 
 const (
 	CommuneOfficer   Role = "commune_officer"
 	DistrictReviewer Role = "district_reviewer"
+	// ProvinceReviewer reviews at the province: the review stage of the two-tier world
+	// (SPEC §12), and the finish of pre-reform nominations still in the pipeline.
+	ProvinceReviewer Role = "province_reviewer"
 	ProvinceApprover Role = "province_approver"
 	Observer         Role = "observer"
 	Admin            Role = "admin"
 )
 
 // Roles lists every role, in the order the UI shows them.
-var Roles = []Role{CommuneOfficer, DistrictReviewer, ProvinceApprover, Observer, Admin}
+var Roles = []Role{CommuneOfficer, DistrictReviewer, ProvinceReviewer, ProvinceApprover, Observer, Admin}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
@@ -71,14 +75,24 @@ const (
 type Grant struct {
 	Role     Role
 	UnitCode string
-	UnitPath string // "/20/183"
+	UnitPath string // "/20/183"; "/20/05977" for a commune of the two-tier tree
+	// UnitLevel is the stored level of the grant's unit (identity loads it from units):
+	// a path's depth does not tell a district from a commune under a province.
+	UnitLevel units.Level
 }
 
-// Level is the tier of the grant's unit, from its path depth.
-func (g Grant) Level() string { return LevelOfPath(g.UnitPath) }
+// Level is the tier of the grant's unit: its stored level. A grant built by hand without
+// one (older tests) is read in the three-tier tree, the only one those know.
+func (g Grant) Level() string {
+	if g.UnitLevel != "" {
+		return string(g.UnitLevel)
+	}
+	return threeTierLevel(g.UnitPath)
+}
 
-// LevelOfPath maps a unit path to province, district or commune by its depth.
-func LevelOfPath(path string) string {
+// threeTierLevel is the level of a path of the three-tier tree (province, district,
+// commune by depth), for grants built without their stored level only.
+func threeTierLevel(path string) string {
 	switch strings.Count(strings.TrimSuffix(path, "/"), "/") {
 	case 1:
 		return string(units.Province)
@@ -97,6 +111,17 @@ type Principal struct {
 	FullName string
 	Locale   string
 	Grants   []Grant
+	// Lapsed are the grants held at units that no longer stand (a unit ended at a reform,
+	// or its code now names another unit): they give no rights and are kept to be shown.
+	Lapsed []LapsedGrant
+}
+
+// LapsedGrant is a grant at a unit that is no longer valid (SPEC §12).
+type LapsedGrant struct {
+	Grant
+	UnitName   string       // the unit's name while it stood ("" when not found)
+	EndedOn    *time.Time   // its last valid day; nil when the code now names another unit
+	Successors []units.Link // the units it went into, to re-grant at
 }
 
 // Require refuses a nil principal. Nil means nobody signed in, never "the system":
@@ -201,10 +226,6 @@ func NewFromStrings(modelText, policyText string) (*Authorizer, error) {
 		root, _ := args[1].(string) // from reachOf: a subtree or an exact root
 		return covers(root, unit), nil
 	})
-	e.AddFunction("levelOf", func(args ...any) (any, error) {
-		scope, _ := args[0].(string)
-		return LevelOfPath(scope), nil
-	})
 	e.AddFunction("reachOf", func(args ...any) (any, error) {
 		scope, _ := args[0].(string)
 		reach, _ := args[1].(string)
@@ -283,7 +304,7 @@ func (a *Authorizer) memoise() error {
 	for role := range roles {
 		for level, scope := range canonicalScope {
 			for oa := range seen {
-				ok, err := a.enforcer.Enforce(role, scope, oa[0], scope, oa[1])
+				ok, err := a.enforcer.Enforce(role, level, scope, oa[0], scope, oa[1])
 				if err != nil {
 					return err
 				}
@@ -292,7 +313,7 @@ func (a *Authorizer) memoise() error {
 				}
 				reach := ReachSubtree
 				if scope != canonicalProvince {
-					wide, err := a.enforcer.Enforce(role, scope, oa[0], canonicalProvince, oa[1])
+					wide, err := a.enforcer.Enforce(role, level, scope, oa[0], canonicalProvince, oa[1])
 					if err != nil {
 						return err
 					}
@@ -302,7 +323,7 @@ func (a *Authorizer) memoise() error {
 				}
 				if reach == ReachSubtree {
 					// Allowed on its own unit but not below it: unit reach.
-					below, err := a.enforcer.Enforce(role, scope, oa[0], scope+"/0", oa[1])
+					below, err := a.enforcer.Enforce(role, level, scope, oa[0], scope+"/0", oa[1])
 					if err != nil {
 						return err
 					}
@@ -320,7 +341,7 @@ func (a *Authorizer) memoise() error {
 // Enforce is casbin's own decision for one grant, without the memo. Tests compare it with
 // Can; production code calls Can.
 func (a *Authorizer) Enforce(g Grant, obj, act, unitPath string) (bool, error) {
-	return a.enforcer.Enforce(string(g.Role), g.UnitPath, obj, unitPath, act)
+	return a.enforcer.Enforce(string(g.Role), g.Level(), g.UnitPath, obj, unitPath, act)
 }
 
 // GrantAllows reports whether one grant allows act on obj at unitPath.
@@ -445,11 +466,12 @@ func (s Scope) SQL(column string) (string, []any) {
 }
 
 // UnitColumns names, for a table that stores the codes of its province, district and
-// commune, the column holding each level's code.
-type UnitColumns struct{ Province, District, Commune string }
+// commune, the column holding each level's code, and the column holding the commune's
+// path (Path, optional).
+type UnitColumns struct{ Province, District, Commune, Path string }
 
 // UnitCodeColumns is the usual naming (nominations, recognitions).
-var UnitCodeColumns = UnitColumns{Province: "province_code", District: "district_code", Commune: "commune_code"}
+var UnitCodeColumns = UnitColumns{Province: "province_code", District: "district_code", Commune: "commune_code", Path: "unit_path"}
 
 // CodeSQL is SQL for tables that store the unit codes of every level: each root becomes an
 // equality on its level's column (province_code = '20'), which an index on (column, id)
@@ -458,28 +480,48 @@ var UnitCodeColumns = UnitColumns{Province: "province_code", District: "district
 func (s Scope) CodeSQL(cols UnitColumns) (string, []any) {
 	byCol := map[string][]string{}
 	var order []string
+	var exactCommunes []string // commune roots matched with their path (below)
 	for _, root := range s {
 		codes := units.SplitPath(rootPath(root))
-		if isExact(root) && len(codes) != 3 {
+		if len(codes) == 0 {
+			continue
+		}
+		code := codes[len(codes)-1]
+		// The column is the level of the root's own unit, read from its code: a path's
+		// depth does not tell a district from a commune directly under its province.
+		level, _ := units.LevelOfCode(code)
+		if isExact(root) && level != units.Commune {
 			continue
 		}
 		col := cols.Province
-		switch len(codes) {
-		case 2:
+		switch level {
+		case units.District:
 			col = cols.District
-		case 3:
+		case units.Commune:
+			// A commune code can be reused by a new unit (06220 was Xã Hải Yến, is Xã
+			// Công Sơn since 1 July 2025): the path tells the two apart, so a grant at
+			// the new commune does not reach the old one's records.
+			if cols.Path != "" {
+				exactCommunes = append(exactCommunes, rootPath(root))
+				continue
+			}
 			col = cols.Commune
 		}
 		if _, ok := byCol[col]; !ok {
 			order = append(order, col)
 		}
-		byCol[col] = append(byCol[col], codes[len(codes)-1])
+		byCol[col] = append(byCol[col], code)
 	}
-	if len(order) == 0 {
+	if len(order) == 0 && len(exactCommunes) == 0 {
 		return "(1 = 0)", nil
 	}
-	parts := make([]string, 0, len(order))
-	args := make([]any, 0, len(order))
+	parts := make([]string, 0, len(order)+len(exactCommunes))
+	args := make([]any, 0, len(order)+2*len(exactCommunes))
+	for _, path := range exactCommunes {
+		codes := units.SplitPath(path)
+		parts = append(parts, "("+cols.Commune+" = ? AND "+cols.Path+" = ?)")
+		args = append(args, codes[len(codes)-1], path)
+	}
 	for _, col := range order {
 		if len(byCol[col]) == 1 {
 			parts = append(parts, col+" = ?")

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/units"
 	"github.com/ntmflow/ntmflow/policies"
 )
 
@@ -15,13 +16,21 @@ import (
 // Hà Nội 01 / Ba Đình 001 / Phúc Xá 00001).
 var grantUnit = map[string]string{"province": "/20", "district": "/20/183", "commune": "/20/183/06220"}
 
+// A two-tier commune (since 1 July 2025) sits directly under its province: 99001 and 99002
+// are fixture codes of such communes in Lạng Sơn.
 var relationUnit = map[string]map[string]string{
-	"province": {"own": "/20", "below": "/20/183/06220", "sibling": "/01", "other_province": "/01/001/00001"},
+	"province": {"own": "/20", "below": "/20/183/06220", "sibling": "/01", "other_province": "/01/001/00001",
+		"two_tier_commune": "/20/99001"},
 	"district": {"own": "/20/183", "below": "/20/183/06220", "sibling": "/20/182", "other_district": "/20/182/06142",
-		"other_province": "/01/001/00001", "parent": "/20"},
+		"other_province": "/01/001/00001", "parent": "/20", "two_tier_commune": "/20/99001"},
 	"commune": {"own": "/20/183/06220", "sibling": "/20/183/06238", "other_district": "/20/182/06142",
-		"other_province": "/01/001/00001", "parent": "/20/183"},
+		"other_province": "/01/001/00001", "parent": "/20/183", "two_tier_commune": "/20/99001"},
 }
+
+// twoTierCommune is the commune rows' relations for a grant at a commune of the two-tier
+// tree: its path is as deep as a district's, and its stored level alone says commune.
+var twoTierCommune = map[string]string{"own": "/20/99001", "sibling": "/20/99002", "other_district": "/20/182/06142",
+	"other_province": "/01/001/00001", "parent": "/20", "two_tier_commune": "/20/99002"}
 
 type matrixRow struct {
 	role, level, obj, act string
@@ -53,12 +62,32 @@ func loadMatrix(t *testing.T) ([]matrixRow, []string) {
 func checkMatrix(t *testing.T, az *authz.Authorizer) []string {
 	rows, relations := loadMatrix(t)
 	var diffs []string
+	type grantCase struct {
+		g     authz.Grant
+		units map[string]string
+		label string
+	}
 	for _, row := range rows {
-		g := authz.Grant{Role: authz.Role(row.role), UnitPath: grantUnit[row.level]}
-		p := &authz.Principal{Grants: []authz.Grant{g}}
+		cases := []grantCase{{authz.Grant{Role: authz.Role(row.role), UnitPath: grantUnit[row.level], UnitLevel: units.Level(row.level)},
+			relationUnit[row.level], ""}}
+		if row.level == "commune" {
+			cases = append(cases, grantCase{authz.Grant{Role: authz.Role(row.role), UnitPath: "/20/99001", UnitLevel: units.Commune},
+				twoTierCommune, " (two-tier)"})
+		}
+		for _, gc := range cases {
+			diffs = append(diffs, checkRow(t, az, row, relations, gc.g, gc.units, gc.label)...)
+		}
+	}
+	return diffs
+}
+
+func checkRow(t *testing.T, az *authz.Authorizer, row matrixRow, relations []string, g authz.Grant, relUnits map[string]string, label string) []string {
+	var diffs []string
+	p := &authz.Principal{Grants: []authz.Grant{g}}
+	{
 		for _, rel := range relations {
 			want := row.want[rel]
-			unit, exists := relationUnit[row.level][rel]
+			unit, exists := relUnits[rel]
 			if want == "-" {
 				if exists {
 					diffs = append(diffs, fmt.Sprintf("matrix has '-' for %s@%s %s", row.role, row.level, rel))
@@ -77,8 +106,8 @@ func checkMatrix(t *testing.T, az *authz.Authorizer) []string {
 				diffs = append(diffs, fmt.Sprintf("memoised Can disagrees with casbin for %s@%s %s.%s %s", row.role, row.level, row.obj, row.act, rel))
 			}
 			if got != want {
-				diffs = append(diffs, fmt.Sprintf("%s held at a %s, %s.%s on %s unit: want %s, got %s",
-					row.role, row.level, row.obj, row.act, rel, want, got))
+				diffs = append(diffs, fmt.Sprintf("%s held at a %s%s, %s.%s on %s unit: want %s, got %s",
+					row.role, row.level, label, row.obj, row.act, rel, want, got))
 			}
 		}
 	}
@@ -232,6 +261,7 @@ func TestLevelsComeFromThePolicy(t *testing.T) {
 	want := map[authz.Role]string{
 		authz.CommuneOfficer:   "[commune]",
 		authz.DistrictReviewer: "[district]",
+		authz.ProvinceReviewer: "[province]",
 		authz.ProvinceApprover: "[province]",
 		authz.Observer:         "[province district commune]",
 		authz.Admin:            "[province]",
@@ -347,7 +377,7 @@ func TestUnitReach(t *testing.T) {
 		t.Errorf("CodeSQL of an exact district root = %s", sql)
 	}
 	officer := &authz.Principal{Grants: []authz.Grant{{Role: authz.CommuneOfficer, UnitCode: "06220", UnitPath: "/20/183/06220"}}}
-	if sql, args := az.Scopes(officer, authz.ObjMovementReport, authz.ActWrite).CodeSQL(authz.UnitCodeColumns); sql != "(commune_code = ?)" || fmt.Sprint(args) != "[06220]" {
+	if sql, args := az.Scopes(officer, authz.ObjMovementReport, authz.ActWrite).CodeSQL(authz.UnitCodeColumns); sql != "((commune_code = ? AND unit_path = ?))" || fmt.Sprint(args) != "[06220 /20/183/06220]" {
 		t.Errorf("CodeSQL of an exact commune root = %s %v", sql, args)
 	}
 	tinh := &authz.Principal{Grants: []authz.Grant{{Role: authz.ProvinceApprover, UnitCode: "20", UnitPath: "/20"}, caoloc.Grants[0]}}
@@ -369,5 +399,38 @@ func TestUnitReach(t *testing.T) {
 	}
 	if _, err := authz.NewFromStrings(policies.Model, policies.Policy+"p, observer, *, movement_report, write, unti\n"); err == nil {
 		t.Error("a mistyped reach was accepted")
+	}
+}
+
+// TestCodeSQLTakesTheLevelFromTheCode: a scope root's column is its unit's level, read from
+// the code; a commune directly under its province (/20/05977, as deep as a district's
+// path) filters on commune_code, exactly or as a subtree.
+func TestCodeSQLTakesTheLevelFromTheCode(t *testing.T) {
+	for _, c := range []struct {
+		scope authz.Scope
+		want  string
+		arg   string
+	}{
+		{authz.Scope{"/20"}, "(province_code = ?)", "20"},
+		{authz.Scope{"/20/183"}, "(district_code = ?)", "183"},
+		{authz.Scope{"/20/183/06220"}, "(commune_code = ?)", "06220"},
+		{authz.Scope{"/20/05977"}, "(commune_code = ?)", "05977"},
+		{authz.Scope{"=/20/05977"}, "(commune_code = ?)", "05977"},
+	} {
+		codesOnly := authz.UnitCodeColumns
+		codesOnly.Path = ""
+		where, args := c.scope.CodeSQL(codesOnly)
+		if where != c.want || len(args) != 1 || args[0] != c.arg {
+			t.Errorf("%v: %s %v, want %s [%s]", c.scope, where, args, c.want, c.arg)
+		}
+	}
+	if where, _ := (authz.Scope{"=/20/183"}).CodeSQL(authz.UnitCodeColumns); where != "(1 = 0)" {
+		t.Errorf("an exact district root selects commune rows: %s", where)
+	}
+	// With the path column, a commune root also matches its path: the new Xã Công Sơn
+	// (/20/06220, reusing Hải Yến's code) does not reach Hải Yến's (/20/183/06220) rows.
+	where, args := (authz.Scope{"/20/06220"}).CodeSQL(authz.UnitCodeColumns)
+	if where != "((commune_code = ? AND unit_path = ?))" || fmt.Sprint(args) != "[06220 /20/06220]" {
+		t.Errorf("a commune root with its path: %s %v", where, args)
 	}
 }

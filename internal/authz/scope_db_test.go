@@ -94,7 +94,7 @@ func TestCodeSQLSelectsTheSameAsPathSQL(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A view with the code of every level per commune, like the nominations table.
-	q := `SELECT c.code AS commune_code, COALESCE(d.code, '') AS district_code, p.code AS province_code
+	q := `SELECT c.code AS commune_code, COALESCE(d.code, '') AS district_code, p.code AS province_code, c.path AS unit_path
 		FROM units c JOIN units d ON d.code = c.parent_code JOIN units p ON p.code = d.parent_code
 		WHERE c.level = 'commune'`
 	for name, grants := range fixtureUsers {

@@ -87,7 +87,10 @@ type PassRule struct {
 	AllRequired bool    `json:"all_required"`
 }
 
-// Set is a published criteria set version.
+// Set is a published criteria set version. ValidFrom and ValidTo bound the period it
+// applies to (YYYY-MM-DD, both days included; ValidTo nil while open): a nomination takes
+// the newest set valid on its creation date, so the national sets of 2021–2025 and of
+// 2026–2030 live side by side.
 type Set struct {
 	ID                  int64       `json:"id"`
 	Type                Type        `json:"type"`
@@ -96,6 +99,8 @@ type Set struct {
 	ProvinceCode        string      `json:"province_code"`
 	PassRule            PassRule    `json:"pass_rule"`
 	ValidityYears       int         `json:"validity_years"`
+	ValidFrom           string      `json:"valid_from"`
+	ValidTo             *string     `json:"valid_to"`
 	RequiredAttachments []string    `json:"required_attachments"`
 	Criteria            []Criterion `json:"criteria"`
 }

@@ -75,6 +75,11 @@ var NationalCriteria = []Criterion{
 // province publishes it: every criterion a required yes/no worth one point, so a commune
 // passes with all 19 met. The dossier of Decision 18/2022/QĐ-TTg carries the steering
 // board's minutes and the residents' opinions (the satisfaction survey).
+//
+// Its period starts in 2010, when the programme began (Decision 800/QĐ-TTg), not in 2021:
+// the demo records the province's titles of 2012–2020 against it, and ntmflow ships no
+// set of the earlier periods, so this one stands for them. It stays open until a province
+// publishes the 2026–2030 set (Decision 51/2025/QĐ-TTg, 10 criteria) with its own period.
 func NationalNTMCommuneSet(province string) *Set {
 	crit := make([]Criterion, len(NationalCriteria))
 	for i, c := range NationalCriteria {
@@ -83,7 +88,7 @@ func NationalNTMCommuneSet(province string) *Set {
 	}
 	return &Set{
 		Type: NTMCommune, Name: "Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2021–2025", ProvinceCode: province,
-		PassRule: PassRule{MinScore: float64(len(crit)), AllRequired: true}, ValidityYears: 0,
+		PassRule: PassRule{MinScore: float64(len(crit)), AllRequired: true}, ValidityYears: 0, ValidFrom: "2010-01-01",
 		RequiredAttachments: []string{"minutes", "survey"}, Criteria: crit,
 	}
 }

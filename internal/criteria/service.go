@@ -1,6 +1,7 @@
 package criteria
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -30,6 +31,8 @@ type setRow struct {
 	MinScore            float64
 	AllRequired         bool
 	ValidityYears       int
+	ValidFrom           time.Time  `gorm:"type:date"`
+	ValidTo             *time.Time `gorm:"type:date"`
 	RequiredAttachments string
 	Criteria            string
 	PublishedAt         time.Time
@@ -40,7 +43,12 @@ func (setRow) TableName() string { return "criteria_sets" }
 
 func (r setRow) toSet() (*Set, error) {
 	s := &Set{ID: r.ID, Type: Type(r.Type), Version: r.Version, Name: r.Name, ProvinceCode: r.ProvinceCode,
-		PassRule: PassRule{MinScore: r.MinScore, AllRequired: r.AllRequired}, ValidityYears: r.ValidityYears}
+		PassRule: PassRule{MinScore: r.MinScore, AllRequired: r.AllRequired}, ValidityYears: r.ValidityYears,
+		ValidFrom: r.ValidFrom.UTC().Format(time.DateOnly)}
+	if r.ValidTo != nil {
+		to := r.ValidTo.UTC().Format(time.DateOnly)
+		s.ValidTo = &to
+	}
 	if err := json.Unmarshal([]byte(r.RequiredAttachments), &s.RequiredAttachments); err != nil {
 		return nil, err
 	}
@@ -133,10 +141,18 @@ func (s *Service) List(ctx context.Context, p *authz.Principal, typ string) ([]*
 	return out, nil
 }
 
-// Current returns the newest published set of a type for a province.
+// Current returns the newest published set of a type for a province valid today (the
+// date in Vietnam): the set a nomination created now takes.
 func (s *Service) Current(ctx context.Context, typ Type, province string) (*Set, error) {
+	return s.CurrentOn(ctx, typ, province, units.Today(time.Now()))
+}
+
+// CurrentOn returns the newest published set of a type for a province valid on day (its
+// valid_from on or before day, its valid_to on or after it, or open), or ErrNotFound.
+func (s *Service) CurrentOn(ctx context.Context, typ Type, province string, day time.Time) (*Set, error) {
+	cond, args := units.ValidOnSQL("", day) // the same columns and date rule as units
 	var r setRow
-	err := s.published(ctx, typ, province).Order("version DESC").Take(&r).Error
+	err := s.published(ctx, typ, province).Where(cond, args...).Order("version DESC").Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, apperr.ErrNotFound
 	}
@@ -145,6 +161,11 @@ func (s *Service) Current(ctx context.Context, typ Type, province string) (*Set,
 	}
 	return r.toSet()
 }
+
+// DefaultValidFrom is the valid_from of a set published without one: valid for every
+// date, as every set was before sets had periods (migration 00014 gives the sets of that
+// time the same day), so a province that does not use periods sees no change.
+const DefaultValidFrom = "2000-01-01"
 
 var codePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$`)
 
@@ -204,6 +225,20 @@ func Validate(set *Set) error {
 			v.Add(f+".kind", "must be boolean, number or score")
 		}
 	}
+	fromText := cmp.Or(set.ValidFrom, DefaultValidFrom) // empty: the default, set on publication
+	from, err := time.Parse(time.DateOnly, fromText)
+	if err != nil || from.Year() < 1990 || from.Year() > 2200 {
+		v.Add("valid_from", "must be a date YYYY-MM-DD (from 1990 on)")
+	}
+	if set.ValidTo != nil {
+		to, err := time.Parse(time.DateOnly, *set.ValidTo)
+		switch {
+		case err != nil || to.Year() > 2200:
+			v.Add("valid_to", "must be a date YYYY-MM-DD, or null while the set stays valid")
+		case to.Before(from):
+			v.Add("valid_to", "must not be before valid_from ("+fromText+")")
+		}
+	}
 	if set.PassRule.MinScore < 0 || set.PassRule.MinScore > set.MaxTotal() {
 		v.Add("pass_rule.min_score", fmt.Sprintf("must be between 0 and the total of all points (%g)", set.MaxTotal()))
 	}
@@ -235,6 +270,9 @@ func (s *Service) publish(ctx context.Context, p *authz.Principal, set *Set) (*S
 	if set.RequiredAttachments == nil {
 		set.RequiredAttachments = []string{}
 	}
+	if set.ValidFrom == "" {
+		set.ValidFrom = DefaultValidFrom
+	}
 	if err := Validate(set); err != nil {
 		return nil, err
 	}
@@ -259,6 +297,11 @@ func (s *Service) publish(ctx context.Context, p *authz.Principal, set *Set) (*S
 		row := setRow{Type: string(set.Type), Version: latest.V + 1, Name: strings.TrimSpace(set.Name), ProvinceCode: set.ProvinceCode,
 			MinScore: set.PassRule.MinScore, AllRequired: set.PassRule.AllRequired, ValidityYears: set.ValidityYears,
 			RequiredAttachments: string(ra), Criteria: string(cr), PublishedAt: time.Now().UTC()}
+		row.ValidFrom, _ = time.Parse(time.DateOnly, set.ValidFrom) // Validate checked both
+		if set.ValidTo != nil {
+			to, _ := time.Parse(time.DateOnly, *set.ValidTo)
+			row.ValidTo = &to
+		}
 		if p != nil {
 			row.PublishedBy = &p.UserID
 		}

@@ -444,11 +444,7 @@ func (g *gen) one(decisionSeq map[string]int) generated {
 	if len(g.focus) > 0 && g.rng.Float64() < g.opt.FocusShare {
 		commune = g.focus[g.rng.IntN(len(g.focus))]
 	}
-	codes := units.SplitPath(commune.Path)
-	province, district := codes[0], ""
-	if len(codes) == 3 {
-		district = codes[1]
-	}
+	province, district := units.SplitPath(commune.Path)[0], districtOf(commune)
 	typ := criteria.ModelGarden
 	if g.rng.IntN(3) == 0 {
 		typ = criteria.ModelResidentialArea
@@ -570,4 +566,13 @@ func (g *gen) review(set *criteria.Set, at time.Time) string {
 
 func dateOnly(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// districtOf is the commune's district code, "" for a commune directly under its province
+// (the two-tier tree): the parent's level, read from its code, not the path's depth.
+func districtOf(commune units.Unit) string {
+	if level, _ := units.LevelOfCode(commune.Parent()); level == units.District {
+		return commune.Parent()
+	}
+	return ""
 }

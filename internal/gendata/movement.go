@@ -128,11 +128,7 @@ func (g *gen) titleNominations(ctx context.Context, w writer, st *Stats) error {
 		if len(held) == 0 {
 			continue
 		}
-		codes := units.SplitPath(c.Path)
-		province, district := codes[0], ""
-		if len(codes) == 3 {
-			district = codes[1]
-		}
+		province, district := units.SplitPath(c.Path)[0], districtOf(c)
 		for _, t := range held {
 			set := g.sets[province][string(t.typ)]
 			id, rid := g.id("nominations"), g.id("recognitions")

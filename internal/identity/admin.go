@@ -106,9 +106,30 @@ func (s *Service) AdminListUsers(ctx context.Context, p *authz.Principal, unitCo
 			byUser[r.UserID] = append(byUser[r.UserID], authz.Grant{Role: authz.Role(r.Role), UnitCode: r.UnitCode, UnitPath: r.UnitPath})
 		}
 	}
+	// Grants at units that no longer stand are flagged for the admin to re-grant: checked
+	// once for all the users listed (whether a grant lapsed depends on the grant alone).
+	var shown []authz.Grant
+	for _, gs := range byUser {
+		shown = append(shown, gs...)
+	}
+	_, lapsed, err := s.checkGrants(ctx, shown)
+	if err != nil {
+		return nil, err
+	}
+	lapsedBy := map[authz.Grant]authz.LapsedGrant{}
+	for _, l := range lapsed {
+		lapsedBy[l.Grant] = l
+	}
 	out := make([]Account, len(users))
 	for i, u := range users {
 		out[i] = toAccount(u, byUser[u.ID])
+		var mine []authz.LapsedGrant
+		for _, g := range byUser[u.ID] {
+			if l, ok := lapsedBy[g]; ok {
+				mine = append(mine, l)
+			}
+		}
+		out[i].LapsedRoles = lapsedRoles(mine)
 	}
 	return out, nil
 }

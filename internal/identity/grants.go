@@ -4,6 +4,7 @@ package identity
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/authz"
 	"github.com/ntmflow/ntmflow/internal/store"
+	"github.com/ntmflow/ntmflow/internal/units"
 )
 
 type grantRow struct {
@@ -72,6 +74,68 @@ func (s *Service) insertGrants(ctx context.Context, userID int64, grants []authz
 		}
 	}
 	return nil
+}
+
+// principalGrants is the user's grants split in two (SPEC §12): those at a unit standing
+// today, with its stored level, give rights; those at a unit no longer valid give none and
+// are kept to be shown.
+func (s *Service) principalGrants(ctx context.Context, userID int64) ([]authz.Grant, []authz.LapsedGrant, error) {
+	all, err := s.grants(ctx, userID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.checkGrants(ctx, all)
+}
+
+// checkGrants compares each grant with its unit's current row: the grant stands when a
+// current row has its code, its path, and a level the role may be held at. Otherwise the
+// unit ended (or its code now names another unit) and the grant lapsed.
+func (s *Service) checkGrants(ctx context.Context, grants []authz.Grant) ([]authz.Grant, []authz.LapsedGrant, error) {
+	codes := make([]string, len(grants))
+	for i, g := range grants {
+		codes[i] = g.UnitCode
+	}
+	current, err := s.units.GetMany(ctx, codes)
+	if err != nil {
+		return nil, nil, err
+	}
+	valid := make([]authz.Grant, 0, len(grants))
+	var lapsed []authz.LapsedGrant
+	for _, g := range grants {
+		u, ok := current[g.UnitCode]
+		if ok && u.Path == g.UnitPath && slices.Contains(s.authz.LevelsFor(g.Role), string(u.Level)) {
+			g.UnitLevel = u.Level
+			valid = append(valid, g)
+			continue
+		}
+		l, err := s.lapsed(ctx, g)
+		if err != nil {
+			return nil, nil, err
+		}
+		lapsed = append(lapsed, l)
+	}
+	return valid, lapsed, nil
+}
+
+// lapsed describes a grant whose unit no longer stands: the last version of the unit at
+// the grant's code and path, when it ended, and what it went into.
+func (s *Service) lapsed(ctx context.Context, g authz.Grant) (authz.LapsedGrant, error) {
+	l := authz.LapsedGrant{Grant: g}
+	var last units.Unit
+	err := s.st.DB(ctx).Where("code = ? AND path = ? AND valid_to IS NOT NULL", g.UnitCode, g.UnitPath).
+		Order("valid_to DESC").Limit(1).Find(&last).Error
+	if err != nil || last.ID == 0 {
+		return l, err
+	}
+	l.UnitName = last.Name
+	end := *last.ValidTo
+	l.EndedOn = &end
+	succ, err := s.units.Successors(ctx, last.Code, end)
+	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
+		return l, err
+	}
+	l.Successors = succ
+	return l, nil
 }
 
 func (s *Service) grants(ctx context.Context, userID int64) ([]authz.Grant, error) {

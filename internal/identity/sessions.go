@@ -199,12 +199,13 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Authenticated
 			return Authenticated{}, err
 		}
 	}
-	grants, err := s.grants(ctx, row.UserID)
+	grants, lapsed, err := s.principalGrants(ctx, row.UserID)
 	if err != nil {
 		return Authenticated{}, err
 	}
 	auth := Authenticated{
-		Principal: &authz.Principal{UserID: row.UserID, Username: row.Username, FullName: row.FullName, Locale: row.Locale, Grants: grants},
+		Principal: &authz.Principal{UserID: row.UserID, Username: row.Username, FullName: row.FullName, Locale: row.Locale,
+			Grants: grants, Lapsed: lapsed},
 		TokenHash: hash, IsDemo: row.IsDemo, LastSeen: row.PrevSeenAt,
 	}
 	if s.beforeCache != nil {

@@ -50,6 +50,34 @@ type Account struct {
 	Locale   string   `json:"locale"`
 	Disabled bool     `json:"disabled"`
 	Roles    []RoleAt `json:"roles"`
+	// LapsedRoles are roles held at units that no longer stand: they give no rights
+	// (SPEC §12), and are shown so the user knows and an admin re-grants them.
+	LapsedRoles []LapsedRole `json:"lapsed_roles,omitempty"`
+}
+
+// LapsedRole is a role at a unit no longer valid: the unit's name while it stood, its
+// last day (empty when its code now names another unit), and the units it went into.
+type LapsedRole struct {
+	Role       string   `json:"role"`
+	UnitCode   string   `json:"unit_code"`
+	UnitName   string   `json:"unit_name"`
+	EndedOn    string   `json:"ended_on,omitempty"`
+	Successors []string `json:"successors"`
+}
+
+func lapsedRoles(lapsed []authz.LapsedGrant) []LapsedRole {
+	var out []LapsedRole
+	for _, l := range lapsed {
+		r := LapsedRole{Role: string(l.Role), UnitCode: l.UnitCode, UnitName: l.UnitName, Successors: []string{}}
+		if l.EndedOn != nil {
+			r.EndedOn = l.EndedOn.Format(time.DateOnly)
+		}
+		for _, succ := range l.Successors {
+			r.Successors = append(r.Successors, succ.Code)
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // NewUser is the input to CreateUser.
@@ -248,7 +276,9 @@ func (s *Service) Me(ctx context.Context, p *authz.Principal) (Account, error) {
 	if err := s.st.DB(ctx).Where("id = ?", p.UserID).Take(&u).Error; err != nil {
 		return Account{}, err
 	}
-	return toAccount(u, p.Grants), nil
+	acc := toAccount(u, p.Grants)
+	acc.LapsedRoles = lapsedRoles(p.Lapsed)
+	return acc, nil
 }
 
 // PrincipalFor loads a user's principal by username (commands and the demo seed act as a
@@ -258,9 +288,9 @@ func (s *Service) PrincipalFor(ctx context.Context, username string) (*authz.Pri
 	if err != nil {
 		return nil, err
 	}
-	grants, err := s.grants(ctx, u.ID)
+	grants, lapsed, err := s.principalGrants(ctx, u.ID)
 	if err != nil {
 		return nil, err
 	}
-	return &authz.Principal{UserID: u.ID, Username: u.Username, FullName: u.FullName, Locale: u.Locale, Grants: grants}, nil
+	return &authz.Principal{UserID: u.ID, Username: u.Username, FullName: u.FullName, Locale: u.Locale, Grants: grants, Lapsed: lapsed}, nil
 }

@@ -211,13 +211,11 @@ func (s *Service) Create(ctx context.Context, p *authz.Principal, in Input, idem
 	if !typ.Valid() {
 		val.Add("type", criteria.TypesMessage)
 	}
-	commune, err := s.units.Get(ctx, in.CommuneCode)
-	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
-		return View{}, false, err // the lookup failed, not the code: never a 422
+	commune, err := s.currentCommune(ctx, in.CommuneCode, val)
+	if err != nil {
+		return View{}, false, err
 	}
-	if err != nil || commune.Level != units.Commune {
-		val.Add("commune_code", "is not a current commune")
-	} else {
+	if commune.Level == units.Commune {
 		checkTitleHolder(typ, commune, val)
 	}
 	if err := val.Err(); err != nil {
@@ -227,11 +225,8 @@ func (s *Service) Create(ctx context.Context, p *authz.Principal, in Input, idem
 		return View{}, false, apperr.ErrForbidden
 	}
 	codes := units.SplitPath(commune.Path)
-	set, err := s.criteria.Current(ctx, typ, codes[0])
+	set, err := s.setOn(ctx, typ, codes[0], today(s.now())) // the set valid on the creation date
 	if err != nil {
-		if errors.Is(err, apperr.ErrNotFound) {
-			return View{}, false, apperr.Invalid("type", "the province has no published criteria set for this type")
-		}
 		return View{}, false, err
 	}
 	if in.Title == nil {
@@ -242,8 +237,10 @@ func (s *Service) Create(ctx context.Context, p *authz.Principal, in Input, idem
 	}
 	r := row{Type: string(typ), Status: Draft, Version: 1, CommuneCode: commune.Code, ProvinceCode: codes[0],
 		UnitPath: commune.Path, CriteriaSetID: set.ID, CreatedBy: p.UserID}
-	if len(codes) == 3 {
-		r.DistrictCode = codes[1]
+	// A commune's parent is its district, or its province in the two-tier tree (no
+	// district: district_code stays empty), whatever the path's length.
+	if parent := commune.Parent(); parent != codes[0] {
+		r.DistrictCode = parent
 	}
 	if idemKey != "" {
 		r.IdempotencyKey, r.IdempotencyHash = &idemKey, &reqHash

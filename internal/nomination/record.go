@@ -2,7 +2,7 @@ package nomination
 
 import (
 	"context"
-	"errors"
+	"time"
 
 	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/authz"
@@ -32,13 +32,17 @@ func (s *Service) Record(ctx context.Context, p *authz.Principal, in Input, d De
 	if !typ.Valid() {
 		val.Add("type", criteria.TypesMessage)
 	}
-	commune, err := s.units.Get(ctx, in.CommuneCode)
-	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
-		return View{}, err // the lookup failed, not the code: never a 422
+	// The commune and the criteria set are those of the decision date; a date the guard
+	// below refuses (unreadable, before 2000, in the future) reads them as of today.
+	day := today(s.now())
+	if dd, err := time.Parse(time.DateOnly, d.Date); err == nil && !dd.Before(earliestDate) && !dd.After(day) {
+		day = dd
 	}
-	if err != nil || commune.Level != units.Commune {
-		val.Add("commune_code", "is not a current commune")
-	} else {
+	commune, err := s.communeOn(ctx, in.CommuneCode, day, val)
+	if err != nil {
+		return View{}, err
+	}
+	if commune.Level == units.Commune {
 		checkTitleHolder(typ, commune, val)
 	}
 	if err := val.Err(); err != nil {
@@ -49,11 +53,8 @@ func (s *Service) Record(ctx context.Context, p *authz.Principal, in Input, d De
 		return View{}, err
 	}
 	codes := units.SplitPath(commune.Path)
-	set, err := s.criteria.Current(ctx, typ, codes[0])
+	set, err := s.setOn(ctx, typ, codes[0], day)
 	if err != nil {
-		if errors.Is(err, apperr.ErrNotFound) {
-			return View{}, apperr.Invalid("type", "the province has no published criteria set for this type")
-		}
 		return View{}, err
 	}
 	if in.Title == nil {
@@ -64,8 +65,10 @@ func (s *Service) Record(ctx context.Context, p *authz.Principal, in Input, d De
 	}
 	r := row{Type: string(typ), Status: rule.To, Version: 1, CommuneCode: commune.Code, ProvinceCode: codes[0],
 		UnitPath: commune.Path, CriteriaSetID: set.ID, CreatedBy: p.UserID}
-	if len(codes) == 3 {
-		r.DistrictCode = codes[1]
+	// A commune's parent is its district, or its province in the two-tier tree (no
+	// district: district_code stays empty), whatever the path's length.
+	if parent := commune.Parent(); parent != codes[0] {
+		r.DistrictCode = parent
 	}
 	err = s.st.WithTx(ctx, func(ctx context.Context) error {
 		if err := s.addGuardProblems(ctx, &r, set, rule, TransitionInput{Action: ActionRecord, Decision: &d}, val); err != nil {

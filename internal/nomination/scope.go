@@ -63,7 +63,7 @@ func (s *Service) scopedHistory(ctx context.Context, p *authz.Principal) (*gorm.
 	if scope.Empty() {
 		return nil, apperr.ErrNotFound
 	}
-	where, args := scope.CodeSQL(authz.UnitColumns{Province: "n.province_code", District: "n.district_code", Commune: "n.commune_code"})
+	where, args := scope.CodeSQL(authz.UnitColumns{Province: "n.province_code", District: "n.district_code", Commune: "n.commune_code", Path: "n.unit_path"})
 	return s.st.DB(ctx).Table("nomination_history AS h").
 		Joins("JOIN nominations AS n ON n.id = h.nomination_id").Where(where, args...), nil
 }

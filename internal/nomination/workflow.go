@@ -56,13 +56,13 @@ const (
 // nomination is created approved, with its recognition (Service.Record).
 const ActionRecord = "record"
 
-// Rule is one row of the workflow table: who may do the action, from which statuses, to
+// Rule is one row of the workflow table: the roles that may do the action, from which statuses, to
 // which status, and what it needs. To is empty for actions that keep the status; From is
 // empty for an action that creates the nomination in To (record), which no status leads
 // to and so no existing nomination offers.
 type Rule struct {
 	Action string
-	By     authz.Role
+	By     []authz.Role
 	From   []Status
 	To     Status
 	Needs  []Guard
@@ -71,23 +71,41 @@ type Rule struct {
 // Workflow is the whole table of SPEC §6. Casbin decides whether the role may do the
 // action at the nomination's unit; this table decides whether the action is valid now.
 // The API, the buttons of the web pages and the history all come from it. By names the
-// role whose policy grant the rule uses; it must match policies/policy.csv in both
-// directions (TestWorkflowAgreesWithPolicy), so a role gets a new action by a policy line
-// and a row here together.
+// roles whose policy grants the rule uses (the district reviewer of the three-tier tree
+// and the province reviewer of the two-tier one share the review rows); it must match
+// policies/policy.csv in both directions (TestWorkflowAgreesWithPolicy), so a role gets a
+// new action by a policy line and a row here together.
 var Workflow = []Rule{
-	{Action: ActionUpdate, By: authz.CommuneOfficer, From: []Status{Draft, Returned}},
-	{Action: "submit", By: authz.CommuneOfficer, From: []Status{Draft, Returned}, To: Submitted, Needs: []Guard{NeedsComplete}},
-	{Action: "withdraw", By: authz.CommuneOfficer, From: []Status{Submitted}, To: Withdrawn},
-	{Action: "start_review", By: authz.DistrictReviewer, From: []Status{Submitted}, To: UnderReview},
-	{Action: ActionReview, By: authz.DistrictReviewer, From: []Status{UnderReview}},
-	{Action: "return", By: authz.DistrictReviewer, From: []Status{UnderReview}, To: Returned, Needs: []Guard{NeedsComment}},
-	{Action: "reject", By: authz.DistrictReviewer, From: []Status{UnderReview}, To: Rejected, Needs: []Guard{NeedsComment}},
-	{Action: "endorse", By: authz.DistrictReviewer, From: []Status{UnderReview}, To: Endorsed, Needs: []Guard{NeedsPassingReview}},
-	{Action: "send_back", By: authz.ProvinceApprover, From: []Status{Endorsed}, To: UnderReview, Needs: []Guard{NeedsComment}},
-	{Action: "reject", By: authz.ProvinceApprover, From: []Status{Endorsed}, To: Rejected, Needs: []Guard{NeedsComment}},
-	{Action: "approve", By: authz.ProvinceApprover, From: []Status{Endorsed}, To: Approved, Needs: []Guard{NeedsDecision, NeedsPrerequisite}},
-	{Action: "revoke", By: authz.ProvinceApprover, From: []Status{Approved}, To: Revoked, Needs: []Guard{NeedsComment}},
-	{Action: ActionRecord, By: authz.ProvinceApprover, To: Approved, Needs: []Guard{NeedsDecision, NeedsPrerequisite}},
+	{Action: ActionUpdate, By: byCommune, From: []Status{Draft, Returned}},
+	{Action: "submit", By: byCommune, From: []Status{Draft, Returned}, To: Submitted, Needs: []Guard{NeedsComplete}},
+	{Action: "withdraw", By: byCommune, From: []Status{Submitted}, To: Withdrawn},
+	{Action: "start_review", By: byReviewers, From: []Status{Submitted}, To: UnderReview},
+	{Action: ActionReview, By: byReviewers, From: []Status{UnderReview}},
+	{Action: "return", By: byReviewers, From: []Status{UnderReview}, To: Returned, Needs: []Guard{NeedsComment}},
+	{Action: "reject", By: byReviewers, From: []Status{UnderReview}, To: Rejected, Needs: []Guard{NeedsComment}},
+	{Action: "endorse", By: byReviewers, From: []Status{UnderReview}, To: Endorsed, Needs: []Guard{NeedsPassingReview}},
+	{Action: "send_back", By: byApprover, From: []Status{Endorsed}, To: UnderReview, Needs: []Guard{NeedsComment}},
+	{Action: "reject", By: byApprover, From: []Status{Endorsed}, To: Rejected, Needs: []Guard{NeedsComment}},
+	{Action: "approve", By: byApprover, From: []Status{Endorsed}, To: Approved, Needs: []Guard{NeedsDecision, NeedsPrerequisite}},
+	{Action: "revoke", By: byApprover, From: []Status{Approved}, To: Revoked, Needs: []Guard{NeedsComment}},
+	{Action: ActionRecord, By: byApprover, To: Approved, Needs: []Guard{NeedsDecision, NeedsPrerequisite}},
+}
+
+// The role lists of the table's rows.
+var (
+	byCommune   = []authz.Role{authz.CommuneOfficer}
+	byReviewers = []authz.Role{authz.DistrictReviewer, authz.ProvinceReviewer}
+	byApprover  = []authz.Role{authz.ProvinceApprover}
+)
+
+// allows reports whether one of the rule's roles, held by p, may do act at unitPath.
+func (r Rule) allows(az *authz.Authorizer, p *authz.Principal, act, unitPath string) bool {
+	for _, role := range r.By {
+		if az.CanAs(p, role, authz.ObjNomination, act, unitPath) {
+			return true
+		}
+	}
+	return false
 }
 
 // Creates reports whether the rule creates the nomination (it has no from-status).
@@ -127,7 +145,7 @@ func decide(az *authz.Authorizer, p *authz.Principal, action string, unitPath st
 			continue
 		}
 		known = true
-		if !az.CanAs(p, r.By, authz.ObjNomination, action, unitPath) {
+		if !r.allows(az, p, action, unitPath) {
 			continue
 		}
 		permitted = true
@@ -149,7 +167,7 @@ func decide(az *authz.Authorizer, p *authz.Principal, action string, unitPath st
 func Available(az *authz.Authorizer, p *authz.Principal, unitPath string, status Status) []Rule {
 	var out []Rule
 	for _, r := range Workflow {
-		if r.appliesFrom(status) && az.CanAs(p, r.By, authz.ObjNomination, r.Action, unitPath) {
+		if r.appliesFrom(status) && r.allows(az, p, r.Action, unitPath) {
 			out = append(out, r)
 		}
 	}

@@ -27,6 +27,7 @@ func TestDecideOrder(t *testing.T) {
 	district := principal(authz.DistrictReviewer, "/20/183")
 	province := principal(authz.ProvinceApprover, "/20")
 	commune := principal(authz.CommuneOfficer, "/20/183/06220")
+	reviewer := principal(authz.ProvinceReviewer, "/20")
 	const unit = "/20/183/06220"
 	cases := []struct {
 		p      *authz.Principal
@@ -44,6 +45,14 @@ func TestDecideOrder(t *testing.T) {
 		{commune, "submit", Endorsed, apperr.ErrInvalidTransition, ""},
 		{district, "approve", Endorsed, apperr.ErrForbidden, ""},
 		{principal(authz.DistrictReviewer, "/20/182"), "endorse", UnderReview, apperr.ErrForbidden, ""},
+		// The province reviewer shares the review rows with the district reviewer (SPEC §12)
+		// and finishes a pre-reform commune's nomination; it never decides.
+		{reviewer, "start_review", Submitted, nil, UnderReview},
+		{reviewer, "endorse", UnderReview, nil, Endorsed},
+		{reviewer, "reject", UnderReview, nil, Rejected},
+		{reviewer, "reject", Endorsed, apperr.ErrInvalidTransition, ""},
+		{reviewer, "approve", Endorsed, apperr.ErrForbidden, ""},
+		{principal(authz.ProvinceReviewer, "/01"), "endorse", UnderReview, apperr.ErrForbidden, ""},
 	}
 	for _, c := range cases {
 		r, err := decide(az, c.p, c.action, unit, c.status)
@@ -135,14 +144,16 @@ func policyDisagreements(az *authz.Authorizer) []string {
 		if slices.Contains(outsideTable, pr.Act) {
 			continue
 		}
-		if !slices.ContainsFunc(Workflow, func(r Rule) bool { return r.Action == pr.Act && r.By == pr.Role }) {
+		if !slices.ContainsFunc(Workflow, func(r Rule) bool { return r.Action == pr.Act && slices.Contains(r.By, pr.Role) }) {
 			out = append(out, fmt.Sprintf("the policy lets %s %s a nomination, but the workflow table has no %s rule by %s",
 				pr.Role, pr.Act, pr.Act, pr.Role))
 		}
 	}
 	for _, r := range Workflow {
-		if !granted[string(r.By)+" "+r.Action] {
-			out = append(out, fmt.Sprintf("the workflow table has %s by %s, but no policy line allows it", r.Action, r.By))
+		for _, role := range r.By {
+			if !granted[string(role)+" "+r.Action] {
+				out = append(out, fmt.Sprintf("the workflow table has %s by %s, but no policy line allows it", r.Action, role))
+			}
 		}
 	}
 	return out

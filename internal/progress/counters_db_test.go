@@ -65,3 +65,46 @@ func TestRebuildRepairsAndNationalReadsTheCounters(t *testing.T) {
 		t.Errorf("national after Rebuild = %+v, before %+v", after, before)
 	}
 }
+
+// TestByUnitGroupsTwoTierCommunes: since the 2025 reform a commune sits directly under its
+// province and its counter rows have no district. The province's children are then its
+// communes, and a commune directly under the province (/20/05977, as deep as a district's
+// path) is filtered by its commune code, not taken for a district.
+func TestByUnitGroupsTwoTierCommunes(t *testing.T) {
+	ctx := t.Context()
+	a := testkit.NewApp(t)
+	testkit.SeedCriteria(t, a)
+	camp := testkit.SeedCampaignWithRecognition(t, a)
+	c := progress.New(a.Store)
+	id := camp
+	for _, ch := range []progress.Change{
+		{Nomination: progress.Nomination{CampaignID: &id, CommuneCode: "05977", Type: "model_garden"}, To: "approved", Recognized: 1, RecognizedYear: 2026},
+		{Nomination: progress.Nomination{CampaignID: &id, CommuneCode: "05977", Type: "model_garden"}, To: "submitted"},
+		{Nomination: progress.Nomination{CampaignID: &id, DistrictCode: "183", CommuneCode: "06220", Type: "model_garden"}, To: "approved", Recognized: 1, RecognizedYear: 2026},
+	} {
+		if err := c.Apply(ctx, ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	byCode := func(counts []progress.Count) map[string]int {
+		out := map[string]int{}
+		for _, n := range counts {
+			out[n.Code] += n.N
+		}
+		return out
+	}
+	recognized, pipeline, err := c.ByUnit(ctx, camp, 2026, "/20")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := byCode(recognized); got["05977"] != 1 || got["183"] != 1 || got[""] != 0 {
+		t.Errorf("province children in 2026 = %v, want the two-tier commune 05977 and the district 183", got)
+	}
+	if got := byCode(pipeline); got["05977"] != 1 {
+		t.Errorf("province pipeline = %v", got)
+	}
+	recognized, _, err = c.ByUnit(ctx, camp, 2026, "/20/05977")
+	if got := byCode(recognized); err != nil || len(got) != 1 || got["05977"] != 1 {
+		t.Errorf("the two-tier commune itself = %v, %v", got, err)
+	}
+}

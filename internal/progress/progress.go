@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/ntmflow/ntmflow/internal/store"
+	"github.com/ntmflow/ntmflow/internal/units"
 )
 
 // Pipeline lists the statuses of a nomination on its way to a decision (submitted up to
@@ -186,23 +187,27 @@ type Count struct {
 }
 
 // ByUnit totals a campaign's counters per type and per unit of the level below unitPath
-// (districts under a province, communes under a district or commune): the recognitions
+// (the districts under a province — or its communes, for rows made without a district
+// since the 2025 reform — and the communes under a district or commune): the recognitions
 // decided in year, and the nominations in the pipeline now. unitPath must lie in the
 // campaign's province.
 func (c *Counters) ByUnit(ctx context.Context, campaignID int64, year int, unitPath string) (recognized, pipeline []Count, err error) {
 	codes := strings.Split(strings.Trim(unitPath, "/"), "/")
+	// The unit's level comes from its code, not from the path's depth: /20/183 is a
+	// district, /20/05977 a commune directly under its province.
+	level, _ := units.LevelOfCode(codes[len(codes)-1])
 	groupCol := "commune_code"
-	if len(codes) == 1 {
-		groupCol = "district_code"
+	if level == units.Province {
+		groupCol = "CASE WHEN district_code <> '' THEN district_code ELSE commune_code END"
 	}
 	// A campaign's nominations all lie in its province, so the province level needs no
 	// unit filter; below it, the district or commune code selects the counter rows.
 	unitCond, unitArgs := "1 = 1", []any(nil)
-	switch len(codes) {
-	case 2:
-		unitCond, unitArgs = "district_code = ?", []any{codes[1]}
-	case 3:
-		unitCond, unitArgs = "commune_code = ?", []any{codes[2]}
+	switch level {
+	case units.District:
+		unitCond, unitArgs = "district_code = ?", []any{codes[len(codes)-1]}
+	case units.Commune:
+		unitCond, unitArgs = "commune_code = ?", []any{codes[len(codes)-1]}
 	}
 	sum := func(table, cond string, arg any, out *[]Count) error {
 		return c.st.DB(ctx).Table(table).Select(groupCol+" AS code, type, SUM(n) AS n").

@@ -25,6 +25,17 @@ type CertificateData struct {
 	VerifyURL    string // absolute URL of the public registry page; encoded in the QR code and printed under it
 }
 
+// CertificateDataFor is the certificate of r, whose Place Describe has filled: the units
+// named as they stood on the decision date (a garden recognised in 2023 in 06220 prints
+// "Xã Hải Yến, Huyện Cao Lộc", though 06220 is Xã Công Sơn since 1 July 2025).
+func CertificateDataFor(r Recognition, verifyURL string) CertificateData {
+	d := CertificateData{Recognition: r, VerifyURL: verifyURL}
+	if p := r.Place; p != nil {
+		d.CommuneName, d.DistrictName, d.ProvinceName = p.CommuneName, p.DistrictName, p.ProvinceName
+	}
+	return d
+}
+
 // Page geometry in millimetres (A4 landscape).
 const (
 	pageW   = 297.0

@@ -7,6 +7,7 @@ import (
 	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/store"
 	"github.com/ntmflow/ntmflow/internal/textfold"
+	"github.com/ntmflow/ntmflow/internal/units"
 )
 
 // PublicFilter narrows the public registry.
@@ -14,10 +15,13 @@ type PublicFilter struct {
 	Province string
 	District string
 	Commune  string
-	Type     string
-	Year     int
-	Limit    int
-	Cursor   string
+	// Unit is a unit of today: the recognitions made in it and in the units that went
+	// into it at a reform (SPEC §12), each named as on its decision date and as today.
+	Unit   string
+	Type   string
+	Year   int
+	Limit  int
+	Cursor string
 	// Query searches the owner's name, the title, the village and the decision number,
 	// without regard to case or diacritics ("hai yen" finds "Hải Yến").
 	Query string
@@ -30,8 +34,8 @@ type PublicPage struct {
 }
 
 // PublicList lists active recognitions only (not revoked, not past valid_until) for the
-// registry anyone can read.
-func (s *Service) PublicList(ctx context.Context, f PublicFilter) (PublicPage, error) {
+// registry anyone can read, with their places (Describe).
+func (s *Service) PublicList(ctx context.Context, us *units.Service, f PublicFilter) (PublicPage, error) {
 	if f.Limit == 0 {
 		f.Limit = 50
 	}
@@ -51,6 +55,14 @@ func (s *Service) PublicList(ctx context.Context, f PublicFilter) (PublicPage, e
 	}
 	if f.Commune != "" {
 		q = q.Where("commune_code = ?", f.Commune)
+	}
+	within := ""
+	if f.Unit != "" {
+		paths, err := unitPaths(ctx, us, f.Unit, true, s.now())
+		if err != nil {
+			return PublicPage{}, err
+		}
+		q, within = inPaths(q, paths), paths[0]
 	}
 	if term := textfold.Fold(f.Query); term != "" {
 		q = s.searchPublic(q, term)
@@ -74,7 +86,7 @@ func (s *Service) PublicList(ctx context.Context, f PublicFilter) (PublicPage, e
 		page.Items = items[:f.Limit]
 		page.NextCursor = store.EncodeCursor(items[f.Limit-1].ID)
 	}
-	return page, nil
+	return page, Describe(ctx, us, page.Items, within)
 }
 
 // Now is the service's clock (status on pages is computed with it).

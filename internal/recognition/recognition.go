@@ -47,6 +47,9 @@ type Recognition struct {
 	RevokedAt      *time.Time
 	RevokeReason   string
 	CreatedAt      time.Time
+	// Place names the units as they stood on the decision date (history.go); filled by
+	// List and Describe, nil otherwise.
+	Place *Place `gorm:"-"`
 }
 
 func (Recognition) TableName() string { return "recognitions" }
@@ -79,13 +82,35 @@ type View struct {
 	Signer         string  `json:"signer"`
 	ValidUntil     *string `json:"valid_until"` // null: no expiry (a commune title)
 	Status         string  `json:"status"`
+	// The units named as on the decision date, and, when the commune changed since, the
+	// name(s) of today's unit(s) it went into ("Xã Yên Trạch", now "Phường Đông Kinh");
+	// share is "partial" when only part of it went there.
+	CommuneName  string   `json:"commune_name,omitempty"`
+	DistrictName string   `json:"district_name,omitempty"`
+	Now          string   `json:"now,omitempty"`
+	NowCodes     []string `json:"now_codes,omitempty"`
+	Share        string   `json:"share,omitempty"`
 }
 
 // ToView renders r as of now.
 func ToView(r Recognition, now time.Time) View {
 	return View{ID: r.ID, NominationID: r.NominationID, Type: r.Type, CommuneCode: r.CommuneCode, DistrictCode: r.DistrictCode,
 		Title: r.Title, DecisionNumber: r.DecisionNumber, DecisionDate: r.DecisionDate.Format(time.DateOnly),
-		Signer: r.Signer, ValidUntil: FormatValidUntil(r.ValidUntil), Status: r.StatusOn(now)}
+		Signer: r.Signer, ValidUntil: FormatValidUntil(r.ValidUntil), Status: r.StatusOn(now)}.withPlace(r.Place)
+}
+
+func (v View) withPlace(p *Place) View {
+	if p == nil {
+		return v
+	}
+	v.CommuneName, v.DistrictName, v.Now = p.CommuneName, p.DistrictName, p.NowNames()
+	for _, l := range p.Now {
+		v.NowCodes = append(v.NowCodes, l.Code)
+	}
+	if p.Partial() {
+		v.Share = string(units.SharePartial)
+	}
+	return v
 }
 
 // FormatValidUntil is valid_until as the API gives it: YYYY-MM-DD, or nil (null) for a
@@ -151,10 +176,13 @@ func (s *Service) HoldsTitle(ctx context.Context, communeCode string, typ criter
 
 // Filter narrows a recognition list.
 type Filter struct {
-	Type   string
-	Unit   string // unit code: its subtree
-	Year   int    // decision year
-	Status string // active, expired or revoked
+	Type string
+	Unit string // unit code of today's tree: its subtree
+	// IncludePredecessors adds the recognitions made in the units that went into Unit at
+	// a reform, recursively (SPEC §12).
+	IncludePredecessors bool
+	Year                int    // decision year
+	Status              string // active, expired or revoked
 }
 
 // Get returns one recognition the principal may read.
@@ -183,17 +211,16 @@ func take(q *gorm.DB) (Recognition, error) {
 
 // List returns the recognitions in the principal's scope, newest decision first.
 func (s *Service) List(ctx context.Context, p *authz.Principal, unitsSvc *units.Service, f Filter) ([]Recognition, error) {
-	var narrow string
+	var paths []string
+	within := ""
 	if f.Unit != "" {
-		u, err := unitsSvc.Get(ctx, f.Unit)
-		if errors.Is(err, apperr.ErrNotFound) {
-			return nil, apperr.Invalid("unit", "is not a current unit")
-		} else if err != nil {
+		var err error
+		if paths, err = unitPaths(ctx, unitsSvc, f.Unit, f.IncludePredecessors, s.now()); err != nil {
 			return nil, err
 		}
-		narrow = u.Path
+		within = paths[0]
 	}
-	q, err := s.scoped(ctx, p, authz.ActRead, narrow)
+	q, err := s.scopedIn(ctx, p, authz.ActRead, paths)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return []Recognition{}, nil
 	}
@@ -202,8 +229,12 @@ func (s *Service) List(ctx context.Context, p *authz.Principal, unitsSvc *units.
 		return nil, err
 	}
 	var out []Recognition
-	err = q.Order("decision_date DESC, id DESC").Limit(1000).Find(&out).Error
-	return out, err
+	// One query over all the paths: a recognition reached through two predecessors is
+	// still one row.
+	if err := q.Order("decision_date DESC, id DESC").Limit(1000).Find(&out).Error; err != nil {
+		return nil, err
+	}
+	return out, Describe(ctx, unitsSvc, out, within)
 }
 
 func (s *Service) applyFilter(q *gorm.DB, f Filter) (*gorm.DB, error) {

@@ -21,15 +21,36 @@ import (
 // a unit path. ErrNotFound when that leaves no scope, so a load answers not found and a
 // list answers empty without querying.
 func (s *Service) scoped(ctx context.Context, p *authz.Principal, act, narrow string) (*gorm.DB, error) {
-	scope := s.authz.Scopes(p, authz.ObjRecognition, act)
-	if narrow != "" {
-		scope = scope.Narrow(narrow)
+	if narrow == "" {
+		return s.scopedIn(ctx, p, act, nil)
 	}
-	if scope.Empty() {
+	return s.scopedIn(ctx, p, act, []string{narrow})
+}
+
+// scopedIn is scoped kept to the subtrees at paths (none: the whole scope). Several paths
+// are a unit of today and the units that went into it (history.go): the caller's scope
+// narrowed to each, joined. Codes are reused across reforms (06220 was Xã Hải Yến, is
+// Xã Công Sơn), so narrowed lists also match the record's unit_path, which tells them
+// apart; the code condition stays for its indexes.
+func (s *Service) scopedIn(ctx context.Context, p *authz.Principal, act string, paths []string) (*gorm.DB, error) {
+	scope := s.authz.Scopes(p, authz.ObjRecognition, act)
+	if len(paths) == 0 {
+		if scope.Empty() {
+			return nil, apperr.ErrNotFound
+		}
+		where, args := scope.CodeSQL(authz.UnitCodeColumns)
+		return s.st.DB(ctx).Model(&Recognition{}).Where(where, args...), nil
+	}
+	var in authz.Scope
+	for _, path := range paths {
+		in = append(in, scope.Narrow(path)...)
+	}
+	if in.Empty() {
 		return nil, apperr.ErrNotFound
 	}
-	where, args := scope.CodeSQL(authz.UnitCodeColumns)
-	return s.st.DB(ctx).Model(&Recognition{}).Where(where, args...), nil
+	where, args := in.CodeSQL(authz.UnitCodeColumns)
+	pathWhere, pathArgs := in.SQL("unit_path")
+	return s.st.DB(ctx).Model(&Recognition{}).Where(where, args...).Where(pathWhere, pathArgs...), nil
 }
 
 // activeSQL keeps the active recognitions on the day given as its argument: not revoked,
@@ -40,6 +61,13 @@ const activeSQL = "revoked_at IS NULL AND (valid_until IS NULL OR valid_until >=
 // recognitions only (not revoked, not past valid_until).
 func (s *Service) publicRecognitions(ctx context.Context) *gorm.DB {
 	return s.st.DB(ctx).Model(&Recognition{}).Where(activeSQL, s.now().Format(time.DateOnly))
+}
+
+// inPaths keeps the recognitions of q made in the subtrees at paths (a unit of today and
+// the units that went into it), by the record's own path: codes are reused across reforms.
+func inPaths(q *gorm.DB, paths []string) *gorm.DB {
+	where, args := pathScope(paths).SQL("unit_path")
+	return q.Where(where, args...)
 }
 
 // activeTitles is the active recognitions of one type held by a commune, for the

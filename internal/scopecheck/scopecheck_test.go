@@ -57,6 +57,8 @@ var allowed = []struct{ path, fn, table, why string }{
 	{"internal/progress/progress.go", "National", "campaigns", "the national summary groups the counters by the campaign's province, every province"},
 	{"internal/app/demo.go", "seedCampaign", "campaigns", "the demo seed (no caller) looks for its own campaign by name before creating it"},
 	{"internal/app/demo.go", "seedNominations", "nominations", "the demo seed (no caller) runs only on a database without nominations"},
+	{"internal/app/demo_twotier.go", "seedTwoTierCampaign", "campaigns", "the two-tier demo seed (no caller) looks for its own campaign by name before creating it"},
+	{"internal/app/demo_twotier.go", "seedTwoTierNominations", "nominations", "the two-tier demo seed (no caller) runs only while its campaign has no nominations"},
 	{"internal/gendata/", "*", "*", "the data generator bulk-loads a fresh benchmark database without a caller"},
 	{"tools/loadbench/", "*", "*", "the load bench reads and drives its own generated database directly, as the pgx baseline"},
 }

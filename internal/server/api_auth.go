@@ -16,10 +16,12 @@ type meJSON struct {
 	FullName string            `json:"full_name"`
 	Locale   string            `json:"locale"`
 	Roles    []identity.RoleAt `json:"roles"`
+	// LapsedRoles are roles at units that no longer stand (SPEC §12): shown, never used.
+	LapsedRoles []identity.LapsedRole `json:"lapsed_roles,omitempty"`
 }
 
 func toMe(a identity.Account) meJSON {
-	return meJSON{ID: a.ID, Username: a.Username, FullName: a.FullName, Locale: a.Locale, Roles: a.Roles}
+	return meJSON{ID: a.ID, Username: a.Username, FullName: a.FullName, Locale: a.Locale, Roles: a.Roles, LapsedRoles: a.LapsedRoles}
 }
 
 // loginResponse is the answer to a sign-in (SPEC §3).

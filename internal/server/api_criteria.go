@@ -29,13 +29,16 @@ func (s *Server) getCriteriaSet(c echo.Context) error {
 	return c.JSON(http.StatusOK, set)
 }
 
-// publishRequest is a criteria set without the server-assigned id and version.
+// publishRequest is a criteria set without the server-assigned id and version. valid_from
+// may be left out (valid for every date, criteria.DefaultValidFrom); valid_to null is open.
 type publishRequest struct {
 	Type                criteria.Type        `json:"type"`
 	Name                string               `json:"name"`
 	ProvinceCode        string               `json:"province_code"`
 	PassRule            criteria.PassRule    `json:"pass_rule"`
 	ValidityYears       int                  `json:"validity_years"`
+	ValidFrom           string               `json:"valid_from"`
+	ValidTo             *string              `json:"valid_to"`
 	RequiredAttachments []string             `json:"required_attachments"`
 	Criteria            []criteria.Criterion `json:"criteria"`
 }
@@ -47,7 +50,8 @@ func (s *Server) publishCriteriaSet(c echo.Context) error {
 	}
 	set, err := s.criteria.Publish(c.Request().Context(), principal(c), &criteria.Set{
 		Type: in.Type, Name: in.Name, ProvinceCode: in.ProvinceCode, PassRule: in.PassRule,
-		ValidityYears: in.ValidityYears, RequiredAttachments: in.RequiredAttachments, Criteria: in.Criteria,
+		ValidityYears: in.ValidityYears, ValidFrom: in.ValidFrom, ValidTo: in.ValidTo,
+		RequiredAttachments: in.RequiredAttachments, Criteria: in.Criteria,
 	})
 	if err != nil {
 		return err

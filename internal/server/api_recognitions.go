@@ -20,6 +20,13 @@ func (s *Server) listRecognitions(c echo.Context) error {
 		}
 		f.Year = n
 	}
+	if v := c.QueryParam("include_predecessors"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return apperr.Invalid("include_predecessors", "must be true or false")
+		}
+		f.IncludePredecessors = b
+	}
 	list, err := s.recognitions.List(c.Request().Context(), principal(c), s.units, f)
 	if err != nil {
 		return err
@@ -41,5 +48,10 @@ func (s *Server) getRecognition(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	one := []recognition.Recognition{r}
+	if err := recognition.Describe(c.Request().Context(), s.units, one, ""); err != nil {
+		return err
+	}
+	r = one[0]
 	return c.JSON(http.StatusOK, recognition.ToView(r, time.Now().UTC()))
 }

@@ -29,6 +29,25 @@ type homeData struct {
 	SeesReports bool
 	StatusQuery string
 	Movement    []mvLink // the movement's yearly pages of the person's units
+	Lapsed      []string // one notice per grant at a unit that no longer stands
+}
+
+// lapsedNotices tells the person which of their grants give no rights any more, and why:
+// the unit ended at a reform (SPEC §12).
+func lapsedNotices(pg *Page, lapsed []authz.LapsedGrant) []string {
+	var out []string
+	for _, l := range lapsed {
+		unit := l.UnitName
+		if unit == "" {
+			unit = l.UnitCode
+		}
+		if l.EndedOn != nil {
+			out = append(out, pg.T("tiers.grant_lapsed", "Unit", unit, "Date", l.EndedOn.Format("02/01/2006")))
+		} else {
+			out = append(out, pg.T("tiers.grant_lapsed_gone", "Unit", unit))
+		}
+	}
+	return out
 }
 
 func (s *Server) homePage(c echo.Context) error {
@@ -56,6 +75,7 @@ func (s *Server) homePage(c echo.Context) error {
 	for _, g := range p.Grants {
 		d.Roles = append(d.Roles, pg.T("role."+string(g.Role))+" · "+names[g.UnitCode].Name)
 	}
+	d.Lapsed = lapsedNotices(pg, p.Lapsed)
 	d.ReadsNoms = !s.authz.Scopes(p, authz.ObjNomination, authz.ActRead).Empty()
 	d.SeesReports = !s.authz.Scopes(p, authz.ObjReport, authz.ActRead).Empty()
 	if d.ReadsNoms {

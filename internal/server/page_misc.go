@@ -28,9 +28,12 @@ type recognitionsData struct {
 	Year   string
 	Status string
 	Unit   string
-	Units  []units.Unit
-	Years  []int
-	Types  []criteria.Type // the type filter's choices
+	// WithPredecessors also lists what was recognised in the units that went into Unit
+	// at the 2025 reform (SPEC §12).
+	WithPredecessors bool
+	Units            []units.Unit
+	Years            []int
+	Types            []criteria.Type // the type filter's choices
 }
 
 func (s *Server) recognitionsPage(c echo.Context) error {
@@ -38,7 +41,8 @@ func (s *Server) recognitionsPage(c echo.Context) error {
 	p := principal(c)
 	d := recognitionsData{Type: c.QueryParam("type"), Year: c.QueryParam("year"), Status: c.QueryParam("status"), Unit: c.QueryParam("unit"),
 		Types: criteria.Types}
-	f := recognition.Filter{Type: d.Type, Status: d.Status, Unit: d.Unit}
+	d.WithPredecessors = c.QueryParam("include_predecessors") == "true"
+	f := recognition.Filter{Type: d.Type, Status: d.Status, Unit: d.Unit, IncludePredecessors: d.WithPredecessors}
 	if d.Year != "" {
 		y, err := strconv.Atoi(d.Year)
 		if err != nil {

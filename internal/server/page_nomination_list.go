@@ -93,10 +93,11 @@ func (s *Server) filterUnits(ctx context.Context, p *authz.Principal) ([]units.U
 	var out []units.Unit
 	for _, root := range s.authz.Scopes(p, authz.ObjNomination, authz.ActRead) {
 		codes := units.SplitPath(root)
-		if len(codes) == 3 {
-			continue
+		code := codes[len(codes)-1]
+		if level, _ := units.LevelOfCode(code); level == units.Commune {
+			continue // a commune has nothing below it to narrow to
 		}
-		kids, err := s.units.Children(ctx, codes[len(codes)-1])
+		kids, err := s.units.Children(ctx, code)
 		if err != nil {
 			return nil, err
 		}

@@ -19,44 +19,47 @@ import (
 // publicRecognition is what the public registry shows: no personal data beyond the
 // owner's name and village. ValidUntil is null for a commune title (no expiry).
 type publicRecognition struct {
-	ID             int64   `json:"id"`
-	Type           string  `json:"type"`
-	Title          string  `json:"title"`
-	OwnerName      string  `json:"owner_name"`
-	Village        string  `json:"village"`
-	CommuneCode    string  `json:"commune_code"`
-	CommuneName    string  `json:"commune_name"`
-	DistrictCode   string  `json:"district_code"`
-	DistrictName   string  `json:"district_name"`
-	ProvinceCode   string  `json:"province_code"`
-	ProvinceName   string  `json:"province_name"`
-	DecisionNumber string  `json:"decision_number"`
-	DecisionDate   string  `json:"decision_date"`
-	ValidUntil     *string `json:"valid_until"`
-	Status         string  `json:"status"`
-	URL            string  `json:"url"`
+	ID           int64  `json:"id"`
+	Type         string `json:"type"`
+	Title        string `json:"title"`
+	OwnerName    string `json:"owner_name"`
+	Village      string `json:"village"`
+	CommuneCode  string `json:"commune_code"`
+	CommuneName  string `json:"commune_name"`
+	DistrictCode string `json:"district_code"`
+	DistrictName string `json:"district_name"`
+	ProvinceCode string `json:"province_code"`
+	ProvinceName string `json:"province_name"`
+	// When the commune changed since the decision (SPEC §12): today's unit(s) it went
+	// into, and "partial" when only part of it went there. The names above are those of
+	// the decision date.
+	Now            string   `json:"now,omitempty"`
+	NowCodes       []string `json:"now_codes,omitempty"`
+	Share          string   `json:"share,omitempty"`
+	DecisionNumber string   `json:"decision_number"`
+	DecisionDate   string   `json:"decision_date"`
+	ValidUntil     *string  `json:"valid_until"`
+	Status         string   `json:"status"`
+	URL            string   `json:"url"`
 }
 
-func (s *Server) publicViews(c echo.Context, list []recognition.Recognition) ([]publicRecognition, error) {
-	var codes []string
-	for _, r := range list {
-		codes = append(codes, r.CommuneCode, r.DistrictCode, r.ProvinceCode)
-	}
-	names, err := s.units.GetMany(c.Request().Context(), codes)
-	if err != nil {
-		return nil, err
-	}
+// publicViews shapes recognitions whose places are described (recognition.Describe):
+// units named as on the decision date, and what the commune is now.
+func (s *Server) publicViews(c echo.Context, list []recognition.Recognition) []publicRecognition {
 	now := s.recognitions.Now()
 	out := make([]publicRecognition, len(list))
 	for i, r := range list {
 		v := recognition.ToView(r, now)
 		out[i] = publicRecognition{ID: r.ID, Type: r.Type, Title: r.Title, OwnerName: r.OwnerName, Village: r.Village,
-			CommuneCode: r.CommuneCode, CommuneName: names[r.CommuneCode].Name, DistrictCode: r.DistrictCode,
-			DistrictName: names[r.DistrictCode].Name, ProvinceCode: r.ProvinceCode, ProvinceName: names[r.ProvinceCode].Name,
+			CommuneCode: r.CommuneCode, CommuneName: v.CommuneName, DistrictCode: r.DistrictCode,
+			DistrictName: v.DistrictName, ProvinceCode: r.ProvinceCode, Now: v.Now, NowCodes: v.NowCodes, Share: v.Share,
 			DecisionNumber: r.DecisionNumber, DecisionDate: v.DecisionDate, ValidUntil: v.ValidUntil, Status: v.Status,
 			URL: s.baseURL(c) + fmt.Sprintf("/public/recognitions/%d", r.ID)}
+		if r.Place != nil {
+			out[i].ProvinceName = r.Place.ProvinceName
+		}
 	}
-	return out, nil
+	return out
 }
 
 // baseURL is where the public registry lives: the configured public URL, else this
@@ -79,7 +82,7 @@ func (s *Server) baseURL(c echo.Context) string {
 
 func publicFilter(c echo.Context) (recognition.PublicFilter, error) {
 	f := recognition.PublicFilter{Province: c.QueryParam("province"), District: c.QueryParam("district"), Commune: c.QueryParam("commune"),
-		Type: c.QueryParam("type"), Cursor: c.QueryParam("cursor"), Query: c.QueryParam("q")}
+		Unit: c.QueryParam("unit"), Type: c.QueryParam("type"), Cursor: c.QueryParam("cursor"), Query: c.QueryParam("q")}
 	v := apperr.NewValidation()
 	if y := c.QueryParam("year"); y != "" {
 		n, err := strconv.Atoi(y)
@@ -103,14 +106,11 @@ func (s *Server) publicRecognitionsAPI(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.recognitions.PublicList(c.Request().Context(), f)
+	page, err := s.recognitions.PublicList(c.Request().Context(), s.units, f)
 	if err != nil {
 		return err
 	}
-	items, err := s.publicViews(c, page.Items)
-	if err != nil {
-		return err
-	}
+	items := s.publicViews(c, page.Items)
 	c.Response().Header().Set("Cache-Control", "public, max-age=60")
 	return c.JSON(http.StatusOK, publicPage{Items: items, NextCursor: page.NextCursor})
 }
@@ -131,11 +131,11 @@ func (s *Server) publicOne(c echo.Context) (publicRecognition, error) {
 	if err != nil {
 		return publicRecognition{}, err
 	}
-	items, err := s.publicViews(c, []recognition.Recognition{r})
-	if err != nil {
+	one := []recognition.Recognition{r}
+	if err := recognition.Describe(c.Request().Context(), s.units, one, ""); err != nil {
 		return publicRecognition{}, err
 	}
-	return items[0], nil
+	return s.publicViews(c, one)[0], nil
 }
 
 func (s *Server) publicRecognitionAPI(c echo.Context) error {
@@ -154,6 +154,7 @@ type publicListData struct {
 	NextURL   string
 	Years     []int
 	Province  units.Unit
+	Unit      units.Unit      // the unit of today filtered on (?unit=), with its predecessors
 	Types     []criteria.Type // the type filter's choices
 }
 
@@ -176,12 +177,15 @@ func (s *Server) publicRecognitionsPage(c echo.Context) error {
 	if err != nil || d.Province.Level != units.Province {
 		return apperr.ErrNotFound
 	}
-	page, err := s.recognitions.PublicList(ctx, f)
+	page, err := s.recognitions.PublicList(ctx, s.units, f)
 	if err != nil {
 		return err
 	}
-	if d.Items, err = s.publicViews(c, page.Items); err != nil {
-		return err
+	d.Items = s.publicViews(c, page.Items)
+	if f.Unit != "" {
+		if d.Unit, err = s.units.Get(ctx, f.Unit); err != nil {
+			return err // PublicList has already refused a unit that is not current
+		}
 	}
 	if d.Districts, err = s.units.Children(ctx, province); err != nil {
 		return err
@@ -220,14 +224,14 @@ func (s *Server) certificate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	names, err := s.units.GetMany(c.Request().Context(), []string{r.CommuneCode, r.DistrictCode, r.ProvinceCode})
-	if err != nil {
+	// The certificate names the units as they stood on the decision date, never today's
+	// names (a code can be reused: 06220 was Xã Hải Yến, is Xã Công Sơn).
+	one := []recognition.Recognition{r}
+	if err := recognition.Describe(c.Request().Context(), s.units, one, ""); err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	err = recognition.Certificate(&buf, recognition.CertificateData{Recognition: r,
-		CommuneName: names[r.CommuneCode].Name, DistrictName: names[r.DistrictCode].Name, ProvinceName: names[r.ProvinceCode].Name,
-		VerifyURL: s.baseURL(c) + fmt.Sprintf("/public/recognitions/%d", r.ID)})
+	err = recognition.Certificate(&buf, recognition.CertificateDataFor(one[0], s.baseURL(c)+fmt.Sprintf("/public/recognitions/%d", r.ID)))
 	if err != nil {
 		return err
 	}

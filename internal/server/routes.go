@@ -101,9 +101,10 @@ func (s *Server) apiRoutes() []route {
 		// Administrative units: public data (SPEC §2).
 		{Method: get, Path: "/units", Handler: s.listUnits, Access: public, Doc: apiDoc{
 			Summary: "Children of a unit, ordered by code (the provinces without parent)",
-			Query:   []param{qs("parent", "code of the parent unit")}, Out: itemsOf[unitJSON]{}, Errors: codes(404)}},
+			Query:   []param{qs("parent", "code of the parent unit"), qs("on", "date YYYY-MM-DD of the tree (default: today)")}, Out: itemsOf[unitJSON]{}, Errors: codes(404)}},
 		{Method: get, Path: "/units/:code", Handler: s.getUnit, Access: public, Doc: apiDoc{
-			Summary: "One administrative unit with its path from the province down", Out: unitJSON{}}},
+			Summary: "One administrative unit with its path from the province down",
+			Query:   []param{qs("on", "date YYYY-MM-DD the unit stood on (default: today)")}, Out: unitJSON{}}},
 
 		// Sessions (SPEC §3). Login is throttled inside the identity service.
 		{Method: post, Path: "/auth/login", Handler: s.login, Access: public, Doc: apiDoc{
@@ -174,7 +175,8 @@ func (s *Server) apiRoutes() []route {
 		{Method: get, Path: "/recognitions", Handler: s.listRecognitions, Access: scoped(rec, read), Doc: apiDoc{
 			Summary: "Recognitions in the caller's scope",
 			Query: []param{qs("type", "recognition type"), qs("unit", "unit code narrowing the list"),
-				qi("year", "year of the decision"), qs("status", "active, expired or revoked")},
+				qi("year", "year of the decision"), qs("status", "active, expired or revoked"),
+				qs("include_predecessors", "true: also the recognitions made in the units that went into unit at a reform")},
 			Out: itemsOf[recognition.View]{}}},
 		{Method: get, Path: "/recognitions/:id", Handler: s.getRecognition, Access: sees(rec, read), Doc: apiDoc{
 			Summary: "One recognition", Out: recognition.View{}}},
@@ -183,6 +185,7 @@ func (s *Server) apiRoutes() []route {
 		{Method: get, Path: "/public/recognitions", Handler: s.publicRecognitionsAPI, Access: public, Doc: apiDoc{
 			Summary: "The public registry: active recognitions, no personal data beyond owner and village",
 			Query: []param{qs("province", "province code"), qs("district", "district code"), qs("commune", "commune code"),
+				qs("unit", "unit code of today: its recognitions and those of the units that went into it"),
 				qs("type", "recognition type"), qi("year", "year of the decision"), qs("q", "search text"),
 				qi("limit", "page size, 1 to 200"), qs("cursor", "next_cursor of the previous page")},
 			Out: publicPage{}}},

@@ -122,3 +122,12 @@ func (s *Service) ChildrenInYear(ctx context.Context, parent string, year int) (
 // IsRuralCommune reports whether u is a Xã, the only kind of unit the NTM criteria and the
 // commune titles apply to.
 func (u Unit) IsRuralCommune() bool { return u.Level == Commune && u.Kind == KindRuralCommune }
+
+// vietnam is the country's time zone: "today" is the date there.
+var vietnam = time.FixedZone("ICT", 7*3600)
+
+// Today is the date in Vietnam at now, as midnight UTC (how dates are parsed).
+func Today(now time.Time) time.Time {
+	y, m, d := now.In(vietnam).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"regexp"
 	"strings"
 	"time"
@@ -15,19 +16,33 @@ import (
 	"github.com/ntmflow/ntmflow/internal/textcheck"
 )
 
-// The official list of 1 March 2025, shipped inside the binary.
+// The official lists shipped inside the binary: the three-tier list of 1 March 2025, the
+// two-tier list of 1 July 2025 and the succession between them (SPEC §2, §12).
 //
-//go:embed data/vn-admin-units-2025-03-01.csv
+//go:embed data/*.csv
 var embedded embed.FS
 
-// EmbeddedFile is the name of the shipped units list.
-const EmbeddedFile = "data/vn-admin-units-2025-03-01.csv"
+// The shipped files, by their name inside the binary.
+const (
+	EmbeddedFile           = "data/vn-admin-units-2025-03-01.csv"
+	EmbeddedTwoTierFile    = "data/vn-admin-units-2025-07-01.csv"
+	EmbeddedSuccessionFile = "data/vn-unit-succession-2025-07-01.csv"
+)
 
-// EmbeddedValidFrom is the date the shipped list describes.
+// EmbeddedValidFrom is the date the shipped three-tier list describes.
 var EmbeddedValidFrom = time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
 
-// OpenEmbedded opens the shipped units list.
+// TwoTierValidFrom is the day the two-tier list took effect (the reform of 2025).
+var TwoTierValidFrom = time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
+
+// OpenEmbedded opens the shipped three-tier units list.
 func OpenEmbedded() (io.ReadCloser, error) { return embedded.Open(EmbeddedFile) }
+
+// OpenEmbeddedFile opens a shipped file by its base name ("vn-admin-units-2025-07-01.csv")
+// or its name inside the binary ("data/…"); fs.ErrNotExist when no such file is shipped.
+func OpenEmbeddedFile(name string) (io.ReadCloser, error) {
+	return embedded.Open("data/" + path.Base(name))
+}
 
 // Row is one line of a units file.
 type Row struct {
@@ -115,27 +130,64 @@ func (r Row) problem() string {
 	return ""
 }
 
-// ImportResult counts what an import did.
+// ImportResult counts what an import did: unit rows inserted, corrected in place, ended
+// (valid_to set) and left alone, and succession rows inserted or corrected.
 type ImportResult struct {
 	Inserted, Updated, Unchanged, Retired int
+	Successions, SuccessionsUpdated       int
 }
 
 // Import loads rows valid from validFrom, in one transaction, idempotently: an unchanged
-// unit is left alone, a changed name or kind is updated in place, and a code that now
-// names a different unit (another level or parent: a reform reusing the code) retires the
-// old unit and adds the new one. Units absent from the file are kept as they are.
+// unit is left alone; a change dated on the current version's own day corrects it in place
+// (name, kind); a change dated later ends the current version the day before and adds a new
+// one, so the old name stays for the old dates. A code that now names a unit at another
+// level or under another parent must be dated later. Units absent from the file are kept.
 func (s *Service) Import(ctx context.Context, rows []Row, validFrom time.Time) (ImportResult, error) {
+	return s.importRows(ctx, rows, nil, validFrom, false)
+}
+
+// ImportWithSuccession loads a reform: rows is the whole list in force from validFrom for
+// the provinces it names, succ says which old unit went into which new one (SPEC §12).
+// Besides what Import does, every current unit of those provinces (and of the provinces
+// merged away, named in succ) that the list leaves out ends on the day before, and the
+// succession is stored with both units' versions. One transaction; idempotent.
+func (s *Service) ImportWithSuccession(ctx context.Context, rows []Row, succ []SuccessionRow, validFrom time.Time) (ImportResult, error) {
+	return s.importRows(ctx, rows, succ, validFrom, true)
+}
+
+func dateOnly(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+
+// validOn reports whether u stood on d (valid_to is the last day, inclusive).
+func (u Unit) validOn(d time.Time) bool {
+	return day(u.ValidFrom) <= day(d) && (u.ValidTo == nil || day(*u.ValidTo) >= day(d))
+}
+
+func lineErr(line int, format string, args ...any) error {
+	return apperr.Invalid(fmt.Sprintf("line %d", line), fmt.Sprintf(format, args...))
+}
+
+func (s *Service) importRows(ctx context.Context, rows []Row, succ []SuccessionRow, validFrom time.Time, complete bool) (ImportResult, error) {
 	var res ImportResult
-	validFrom = time.Date(validFrom.Year(), validFrom.Month(), validFrom.Day(), 0, 0, 0, 0, time.UTC)
+	validFrom = dateOnly(validFrom)
+	dayBefore := validFrom.AddDate(0, 0, -1)
 	err := s.st.WithTx(ctx, func(ctx context.Context) error {
 		res = ImportResult{}
-		var existing []Unit
-		if err := current(s.st.DB(ctx)).Find(&existing).Error; err != nil {
+		var all []Unit
+		if err := s.st.DB(ctx).Order("code, valid_from").Find(&all).Error; err != nil {
 			return err
 		}
-		byCode := make(map[string]Unit, len(existing))
-		for _, u := range existing {
-			byCode[u.Code] = u
+		versions := make(map[string][]Unit, len(all))
+		byCode := make(map[string]Unit, len(all))
+		for _, u := range all {
+			versions[u.Code] = append(versions[u.Code], u)
+			if u.ValidTo == nil {
+				byCode[u.Code] = u
+			}
 		}
 		paths, err := resolvePaths(rows, byCode)
 		if err != nil {
@@ -143,13 +195,24 @@ func (s *Service) Import(ctx context.Context, rows []Row, validFrom time.Time) (
 		}
 		now := time.Now().UTC()
 		var inserts []Unit
+		var retire []int64
+		inFile := make(map[string]bool, len(rows))
+		newFrom := make(map[string]time.Time, len(rows)) // the version each listed code has after the import
 		for _, r := range rows {
+			inFile[r.Code] = true
 			u, ok := byCode[r.Code]
+			samePlace := ok && u.Level == r.Level && u.Parent() == r.ParentCode
 			switch {
-			case ok && u.Level == r.Level && u.Parent() == r.ParentCode:
-				if u.Name == r.Name && u.Kind == r.Kind && u.Path == paths[r.Code] {
-					res.Unchanged++
-					continue
+			case ok && day(u.ValidFrom) > day(validFrom):
+				return lineErr(r.Line, "code %s has a version valid from %s; a list dated %s would overlap it",
+					r.Code, day(u.ValidFrom), day(validFrom))
+			case samePlace && u.Name == r.Name && u.Kind == r.Kind && u.Path == paths[r.Code]:
+				res.Unchanged++
+				newFrom[r.Code] = u.ValidFrom
+				continue
+			case ok && day(u.ValidFrom) == day(validFrom):
+				if !samePlace {
+					return lineErr(r.Line, "code %s reuses a unit valid from %s; the new list must be dated later", r.Code, day(u.ValidFrom))
 				}
 				err := s.st.DB(ctx).Model(&Unit{}).Where("id = ?", u.ID).Updates(map[string]any{
 					"name": r.Name, "kind": r.Kind, "path": paths[r.Code], "updated_at": now,
@@ -158,17 +221,18 @@ func (s *Service) Import(ctx context.Context, rows []Row, validFrom time.Time) (
 					return err
 				}
 				res.Updated++
+				newFrom[r.Code] = u.ValidFrom
 				continue
 			case ok:
-				if !validFrom.After(u.ValidFrom) {
-					return apperr.Invalid(fmt.Sprintf("line %d", r.Line),
-						fmt.Sprintf("code %s reuses a unit valid from %s; the new list must be dated later", r.Code, u.ValidFrom.Format(time.DateOnly)))
-				}
-				if err := s.st.DB(ctx).Model(&Unit{}).Where("id = ?", u.ID).
-					Updates(map[string]any{"valid_to": validFrom, "updated_at": now}).Error; err != nil {
-					return err
-				}
+				retire = append(retire, u.ID)
 				res.Retired++
+			default:
+				for _, v := range versions[r.Code] {
+					if v.ValidTo != nil && day(*v.ValidTo) >= day(validFrom) {
+						return lineErr(r.Line, "code %s has a version valid until %s; a list dated %s would overlap it",
+							r.Code, day(*v.ValidTo), day(validFrom))
+					}
+				}
 			}
 			var parent *string
 			if r.ParentCode != "" {
@@ -179,6 +243,49 @@ func (s *Service) Import(ctx context.Context, rows []Row, validFrom time.Time) (
 				Code: r.Code, Level: r.Level, Name: r.Name, Kind: r.Kind, ParentCode: parent,
 				Path: paths[r.Code], ValidFrom: validFrom, CreatedAt: now, UpdatedAt: now,
 			})
+			newFrom[r.Code] = validFrom
+		}
+		if complete {
+			// The list is whole for its provinces and for the provinces merged away: what it
+			// leaves out there (the districts, the merged communes) ends the day before.
+			scope := map[string]bool{}
+			for _, r := range rows {
+				if r.Level == Province {
+					scope[r.Code] = true
+				}
+			}
+			goneOld := map[string]bool{}
+			for _, sr := range succ {
+				goneOld[sr.OldCode] = true
+				if sr.Level == Province {
+					scope[sr.OldCode] = true
+				}
+			}
+			for _, u := range all {
+				if u.ValidTo != nil || inFile[u.Code] {
+					continue
+				}
+				codes := u.PathCodes()
+				if !goneOld[u.Code] && (len(codes) == 0 || !scope[codes[0]]) {
+					continue
+				}
+				if day(u.ValidFrom) >= day(validFrom) {
+					return apperr.Invalid("file", fmt.Sprintf("unit %s, valid from %s, is missing from a list dated %s",
+						u.Code, day(u.ValidFrom), day(validFrom)))
+				}
+				retire = append(retire, u.ID)
+				res.Retired++
+			}
+		}
+		if err := s.checkSuccession(succ, versions, newFrom, dayBefore); err != nil {
+			return err
+		}
+		for start := 0; start < len(retire); start += 1000 {
+			chunk := retire[start:min(start+1000, len(retire))]
+			if err := s.st.DB(ctx).Model(&Unit{}).Where("id IN ?", chunk).
+				Updates(map[string]any{"valid_to": dayBefore, "updated_at": now}).Error; err != nil {
+				return err
+			}
 		}
 		if len(inserts) > 0 {
 			if err := s.st.DB(ctx).CreateInBatches(inserts, 500).Error; err != nil {
@@ -186,6 +293,9 @@ func (s *Service) Import(ctx context.Context, rows []Row, validFrom time.Time) (
 			}
 		}
 		res.Inserted = len(inserts)
+		if complete {
+			return s.storeSuccession(ctx, succ, versions, newFrom, validFrom, now, &res)
+		}
 		return nil
 	})
 	return res, err

@@ -31,6 +31,20 @@ const KindRuralCommune = "Xã"
 // codeLength is the length of official statistics codes at each level.
 var codeLength = map[Level]int{Province: 2, District: 3, Commune: 5}
 
+// LevelOfCode is the level an official statistics code is issued at, read from the code's
+// format (2 digits a province, 3 a district, 5 a commune — in both trees: a commune under
+// a province since 1 July 2025 keeps its 5 digits). It is for places that hold a code and
+// no unit row, such as a scope root or a counter row; never a path's depth, which no
+// longer tells a district (/20/183) from a commune under a province (/20/05977).
+func LevelOfCode(code string) (Level, bool) {
+	for l, n := range codeLength {
+		if len(code) == n {
+			return l, true
+		}
+	}
+	return "", false
+}
+
 // Unit is one administrative unit during its validity period.
 type Unit struct {
 	ID         int64      `gorm:"primaryKey"`

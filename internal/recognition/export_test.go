@@ -1,0 +1,4 @@
+package recognition
+
+// UnitPaths exposes unitPaths to the external tests.
+var UnitPaths = unitPaths
