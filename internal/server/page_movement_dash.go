@@ -62,6 +62,9 @@ type prevAverage struct {
 	Year          int
 	Value, Change float64
 	Sign          string // "+" for a rise: a fall carries its own minus
+	// HasChange is false while no Xã has reported this year: a change against nothing
+	// would read as a collapse.
+	HasChange bool
 }
 
 // capLine is one source of capital, with its bar.
@@ -176,6 +179,7 @@ func (s *Server) dashboardMovement(ctx context.Context, lang string, rep campaig
 	}
 	if prev.Reported > 0 {
 		d.Prev = &prevAverage{Year: rep.Year - 1, Value: prev.AverageMet, Change: math.Round((agg.AverageMet-prev.AverageMet)*100) / 100}
+		d.Prev.HasChange = agg.Reported > 0
 		if d.Prev.Change > 0 {
 			d.Prev.Sign = "+"
 		}

@@ -476,6 +476,9 @@ func TestDashboardShowsTheMovement(t *testing.T) {
 	// 2022 now has a year before it to compare with, as the source document does.
 	_, body, _ = b.get(fmt.Sprintf("/campaigns/%d?year=2022", campaignID))
 	mustContain(t, "the comparison with 2021", body, `<span data-previous>Năm 2021: 0,17 (thay đổi 0)</span>`)
+	// A year nobody has reported yet shows the year before without a "change" to nothing.
+	_, body, _ = b.get(fmt.Sprintf("/campaigns/%d?year=2023", campaignID))
+	mustContain(t, "2023 before any report", body, `<span data-previous>Năm 2022: 0,17</span>`)
 }
 
 // The home page and the menu lead each role to its movement pages, as the policy allows.
