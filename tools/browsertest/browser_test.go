@@ -506,3 +506,118 @@ func TestMovementInTheBrowser(t *testing.T) {
 	}
 	s.expect(".baseline-note", "năm cơ sở")
 }
+
+// TestTwoTierStoryInTheBrowser: on the two-tier demo (seed --demo --two-tier), a ward's
+// officer nominates a garden; the province reviewer finds it in the review queue, reviews
+// and endorses it; the province approves it; the recognition names the ward and no
+// district. The old district reviewer is told its role no longer applies.
+func TestTwoTierStoryInTheBrowser(t *testing.T) {
+	if testkit.Backend() == "postgres" {
+		t.Skip("browser tests run once, in the SQLite pass; the PostgreSQL pass covers storage")
+	}
+	a := testkit.NewApp(t)
+	var out bytes.Buffer
+	if err := app.SeedDemoTwoTier(context.Background(), a.Services, &out); err != nil {
+		t.Fatalf("seed --demo --two-tier: %v\n%s", err, out.String())
+	}
+	// The browser's time limit starts once the (large) two-tier demo is in.
+	ctx := browser(t)
+	s := &session{t: t, ctx: ctx, base: a.URL, shots: os.Getenv("NTMFLOW_SCREENSHOTS")}
+	photo, pdf := writeFixtures(t)
+	const title = "Vườn rau an toàn của bà Nông Thị Thu"
+
+	// The ward's officer, on a phone.
+	s.phone()
+	s.login("xa.dongkinh")
+	s.expect("h1", "Xin chào")
+	s.expect(".lead", "Phường Đông Kinh")
+	s.clickNav(`a[href="/nominations/new?type=model_garden"]`)
+	s.expect("h1", "Vườn mẫu")
+	s.do(
+		chromedp.SendKeys(chromedp.ID("title"), title),
+		chromedp.SendKeys(chromedp.ID("s-owner_name"), "Nông Thị Thu"),
+		chromedp.SendKeys(chromedp.ID("s-village"), "Khối 5"),
+		chromedp.SendKeys(chromedp.ID("s-area_m2"), "900"),
+		chromedp.SendKeys(chromedp.ID("s-main_crops"), "Rau an toàn"),
+		chromedp.SendKeys(chromedp.ID("s-annual_income_vnd"), "72000000"),
+	)
+	for _, code := range []string{"G1.2", "G2.1", "G2.2", "G3.1", "G4.2"} {
+		s.do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`input[name="a.%s"][value="yes"]`, code))))
+	}
+	s.do(
+		chromedp.SendKeys(byID("a-G1.1"), "300"),
+		chromedp.SendKeys(byID("a-G3.2"), "80"),
+		chromedp.SendKeys(byID("a-G4.1"), "85"),
+		chromedp.SendKeys(byID("a-G5.1"), "5"),
+		chromedp.SendKeys(byID("a-G5.2"), "4"),
+	)
+	s.expect("[data-score-verdict]", "Đạt")
+	s.clickNav(`form[data-score-form] button[type=submit]`)
+	s.expect(".flash", "Đã tạo hồ sơ")
+	s.expect("h1", title)
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	nominationURL := strings.Split(loc, "#")[0]
+	for _, up := range []struct{ kind, file string }{{"photo", photo}, {"minutes", pdf}} {
+		s.setValue("kind", up.kind)
+		s.do(chromedp.SetUploadFiles(chromedp.ID("file"), []string{up.file}))
+		s.clickNav("form.upload button")
+		s.expect(".flash", "Đã tải tệp lên")
+	}
+	s.act("submit", "")
+	s.expect(".badge", "Đã gửi")
+	s.shot("twotier-phone-ward-submitted")
+	s.logout()
+
+	// The province reviewer finds it in its queue on the home page and reviews it.
+	s.desktop()
+	s.login("thamdinh")
+	s.expect(`section[aria-labelledby="queue-h"]`, title)
+	s.shot("twotier-desktop-reviewer-home")
+	s.clickNav(chromedp.CSS(fmt.Sprintf(`section[aria-labelledby="queue-h"] a[href="%s"]`, strings.TrimPrefix(nominationURL, a.URL))))
+	s.expect("h1", title)
+	s.act("start_review", "")
+	s.expect(".badge", "Đang thẩm định")
+	s.clickNav(`a[href$="/review"]`)
+	s.expect(".lead", "Phường Đông Kinh")
+	s.setValue("visited_on", "2026-03-10")
+	s.setValue("sc-G5.2", "")
+	s.do(chromedp.SendKeys(byID("sc-G5.2"), "5"),
+		chromedp.SendKeys(chromedp.ID("summary"), "Đã thẩm định thực tế; vườn đạt các tiêu chí."))
+	s.shot("twotier-desktop-review-form")
+	s.clickNav(`form[data-review] button[type=submit]`)
+	s.expect(".flash", "Đã lưu kết quả thẩm định")
+	s.act("endorse", "") // the web form asks no comment for an endorsement
+	s.expect(".badge", "đề nghị")
+	s.logout()
+
+	// The province approves with a decision.
+	s.login("tinh")
+	s.expect(`section[aria-labelledby="queue-h"]`, title)
+	s.do(chromedp.Navigate(nominationURL))
+	s.act("approve", "", chromedp.SendKeys(chromedp.CSS(`input[name="decision_number"]`), "1001/QĐ-UBND"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('input[name="decision_date"]').value = "2026-03-20"`),
+		chromedp.SendKeys(chromedp.CSS(`input[name="decision_signer"]`), "Hồ Tiến Thiệu"))
+	s.expect(".badge", "Đã công nhận")
+
+	// The recognition's page names the ward as it was on the decision date, no district.
+	s.clickNav(`a[href^="/public/recognitions/"]`)
+	s.expect("h1", title)
+	s.expect(".facts", "Phường Đông Kinh")
+	s.expect(".facts", "1001/QĐ-UBND")
+	if main := s.text("main"); strings.Contains(main, "Huyện") {
+		t.Fatalf("the recognition of a 2026 ward garden names a district:\n%s", main)
+	}
+	s.shot("twotier-desktop-recognition")
+	s.do(chromedp.Navigate(a.URL + "/"))
+	s.logout()
+
+	// The old district reviewer is told its role at Huyện Cao Lộc no longer applies.
+	s.login("caoloc")
+	s.expect(".flash-error", "Huyện Cao Lộc")
+	s.expect(".flash-error", "không còn hiệu lực")
+	s.expect(".flash-error", "30/06/2025")
+	s.shot("twotier-desktop-lapsed-role")
+}

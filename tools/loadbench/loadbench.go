@@ -41,7 +41,10 @@ type Config struct {
 	PprofAddr   string        // where the server exposes profiles during the run
 	ProfileDir  string        // where CPU profiles are saved
 	GoBench     string        // output of the Go benchmarks of the same run, quoted in the report
-	Log         io.Writer
+	// Only, when set, runs just the scenarios whose name contains it (a quick look at one
+	// path; the report then lacks the others' figures).
+	Only string
+	Log  io.Writer
 }
 
 // Result is one measured scenario.
@@ -335,6 +338,12 @@ func (b *bench) prepare(ctx context.Context) error {
 	return rows.Err()
 }
 
+// The recognition-list scenarios, named once: the report's targets find them by name.
+const (
+	recListPlain = "recognition list, province (HTTP)"
+	recListPred  = "recognition list with include_predecessors, province (HTTP)"
+)
+
 // listSQL is the query the server runs for a scoped list page (see nomination.List).
 const listSQL = `SELECT id, type, status, version, commune_code, district_code, province_code, campaign_id,
 	title, owner_name, village, self_score, self_passes, created_at, updated_at, submitted_at, recognition_id
@@ -351,45 +360,68 @@ func (b *bench) scenarios(ctx context.Context) ([]Result, error) {
 		return nil
 	}
 	c, d := b.cfg.Clients, b.cfg.Duration
-	steps := []func() error{
-		func() error {
+	// Each step is named as its result (or its log line), so that Only can pick it.
+	type step struct {
+		name string
+		run  func() error
+	}
+	steps := []step{
+		{"healthz, no database (HTTP ceiling)", func() error {
 			return add(b.http("healthz, no database (HTTP ceiling)", c, d, b.get("/healthz", "tinh.20")))
-		},
-		func() error {
+		}},
+		{"list, district reviewer (HTTP)", func() error {
 			stop := b.profile("list")
 			defer stop()
 			return add(b.http("list, district reviewer (HTTP)", c, d, b.get("/api/v1/nominations?limit=20", "huyen.183.1")))
-		},
-		func() error {
+		}},
+		{"list, district reviewer (pgx)", func() error {
 			return add(b.pgx("list, district reviewer (pgx)", c, d, b.pgxList("district_code", "183")))
-		},
-		func() error {
+		}},
+		{"list, province approver (HTTP)", func() error {
 			return add(b.http("list, province approver (HTTP)", c, d, b.get("/api/v1/nominations?limit=20", "tinh.20")))
-		},
-		func() error {
+		}},
+		{"list, province approver (pgx)", func() error {
 			return add(b.pgx("list, province approver (pgx)", c, d, b.pgxList("province_code", "20")))
-		},
-		func() error { return add(b.http("object GET (HTTP)", c, d, b.getObject())) },
-		func() error {
+		}},
+		{"object GET (HTTP)", func() error { return add(b.http("object GET (HTTP)", c, d, b.getObject())) }},
+		{"progress, province (HTTP)", func() error {
 			return add(b.http("progress, province (HTTP)", 4, d, b.get(fmt.Sprintf("/api/v1/campaigns/%d/progress?year=2024", b.campaign), "tinh.20")))
-		},
-		func() error {
+		}},
+		{"criteria status, province aggregate (HTTP)", func() error {
 			return add(b.http("criteria status, province aggregate (HTTP)", 4, d,
 				b.get(fmt.Sprintf("/api/v1/units/20/criteria-status?year=%d", b.facts.StatusYear), "tinh.20")))
-		},
-		func() error {
+		}},
+		// The recognitions of a unit, plain and with the units that went into it at a
+		// reform (SPEC §12). The generated data is three-tier, so Lạng Sơn has no
+		// predecessors: the pair measures what walking the succession costs on top of the
+		// same page of rows.
+		{recListPlain, func() error {
+			return add(b.http(recListPlain, 4, d, b.get("/api/v1/recognitions?unit=20", "tinh.20")))
+		}},
+		{recListPred, func() error {
+			return add(b.http(recListPred, 4, d, b.get("/api/v1/recognitions?unit=20&include_predecessors=true", "tinh.20")))
+		}},
+		{"workflow transition (HTTP)", func() error {
 			stop := b.profile("transition")
 			defer stop()
 			return add(b.transitionsHTTP(ctx, b.cfg.TxClients, d))
-		},
-		func() error { return add(b.transitionsPgx(ctx, b.cfg.TxClients, d)) },
-		func() error { return b.measureNational(ctx) },
-		func() error { return b.measureAggregates(ctx) },
+		}},
+		{"workflow transition (pgx)", func() error { return add(b.transitionsPgx(ctx, b.cfg.TxClients, d)) }},
+		{"national summary", func() error { return b.measureNational(ctx) }},
+		{"criteria-status aggregate", func() error { return b.measureAggregates(ctx) }},
 	}
-	for _, step := range steps {
-		if err := step(); err != nil {
+	ran := 0
+	for _, st := range steps {
+		if b.cfg.Only != "" && !strings.Contains(st.name, b.cfg.Only) {
+			continue
+		}
+		ran++
+		if err := st.run(); err != nil {
 			return out, err
 		}
+	}
+	if ran == 0 {
+		return out, fmt.Errorf("no scenario's name contains %q", b.cfg.Only)
 	}
 	return out, nil
 }

@@ -228,6 +228,13 @@ func (r report) write() error {
 		r.facts.StatusYear, ms(agg.P50), ms(agg.P99), ms(r.provinceAggregate), check(agg.P50 > 0 && agg.P50 < 50*time.Millisecond))
 	w("| national criteria-status aggregate over %d status rows < 500 ms | %s | %s |", r.facts.Statuses, ms(r.nationalAggregate),
 		check(r.nationalAggregate > 0 && r.nationalAggregate < 500*time.Millisecond))
+	plain, pred := r.find(recListPlain), r.find(recListPred)
+	predRatio := 0.0
+	if plain.P50 > 0 {
+		predRatio = float64(pred.P50) / float64(plain.P50)
+	}
+	w("| recognition list of a province: include_predecessors within 2 × of the plain list (p50) | %.2f × (p50 %s against %s) | %s |",
+		predRatio, ms(pred.P50), ms(plain.P50), check(pred.P50 > 0 && predRatio <= 2))
 	w("| server RSS under load < 100 MB | %.1f MB | %s |", float64(r.peakRSS)/1024, check(r.peakRSS < 100*1024))
 	w("| start-up on a migrated database < 1 s | %s | %s |", ms(r.startup), check(r.startup < time.Second))
 	can, benches := goBenchmarks(r.cfg.GoBench)

@@ -26,6 +26,7 @@ func main() {
 	flag.StringVar(&cfg.PprofAddr, "pprof-addr", "127.0.0.1:18182", "loopback address where the server exposes profiles")
 	flag.StringVar(&cfg.ProfileDir, "profile-dir", "bin", "where to save the CPU profiles")
 	flag.StringVar(&cfg.GoBench, "go-bench", "bin/go-bench.txt", "Go benchmark output to quote in the report")
+	flag.StringVar(&cfg.Only, "only", "", "run only the scenarios whose name contains this (a partial report: point -report elsewhere)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
