@@ -121,25 +121,34 @@ func seedCampaign(ctx context.Context, s *Services, out io.Writer) (int64, error
 	if err != nil {
 		return 0, err
 	}
-	have := map[string]bool{}
-	for _, t := range c.Targets {
-		have[fmt.Sprintf("%d/%s/%s", t.Year, t.UnitCode, t.Type)] = true
+	added, err := addMissingTargets(ctx, s, id, c.Targets, want)
+	if err != nil || added == 0 {
+		return id, err
 	}
-	targets, added := c.Targets, 0
+	fmt.Fprintf(out, "demo campaign: %d targets for 2022 added\n", added)
+	return id, nil
+}
+
+// addMissingTargets adds to a demo campaign the targets of want it does not have yet (by
+// year, unit and type), keeping the others, and says how many it added.
+func addMissingTargets(ctx context.Context, s *Services, id int64, have, want []campaign.Target) (int, error) {
+	key := func(t campaign.Target) string { return fmt.Sprintf("%d/%s/%s", t.Year, t.UnitCode, t.Type) }
+	present := map[string]bool{}
+	for _, t := range have {
+		present[key(t)] = true
+	}
+	targets, added := have, 0
 	for _, t := range want {
-		if !have[fmt.Sprintf("%d/%s/%s", t.Year, t.UnitCode, t.Type)] {
+		if !present[key(t)] {
 			targets = append(targets, t)
 			added++
 		}
 	}
 	if added == 0 {
-		return id, nil
+		return 0, nil
 	}
-	if _, err := s.Campaigns.SetTargetsAsSystem(ctx, id, targets); err != nil {
-		return 0, err
-	}
-	fmt.Fprintf(out, "demo campaign: %d targets for 2022 added\n", added)
-	return id, nil
+	_, err := s.Campaigns.SetTargetsAsSystem(ctx, id, targets)
+	return added, err
 }
 
 // demoTargets are the 2022 targets of the source document.

@@ -147,22 +147,9 @@ func seedTwoTierCampaign(ctx context.Context, s *Services, out io.Writer) (int64
 			campaign.Target{Year: 2026, UnitCode: code, Type: string(criteria.ModelGarden), Min: 1},
 			campaign.Target{Year: 2026, UnitCode: code, Type: string(criteria.ModelResidentialArea), Min: 1, Max: &two})
 	}
-	have := map[string]bool{}
-	for _, t := range c.Targets {
-		have[fmt.Sprintf("%d/%s/%s", t.Year, t.UnitCode, t.Type)] = true
-	}
-	targets, added := c.Targets, 0
-	for _, t := range want {
-		if !have[fmt.Sprintf("%d/%s/%s", t.Year, t.UnitCode, t.Type)] {
-			targets = append(targets, t)
-			added++
-		}
-	}
-	if added == 0 {
-		return id, nil
-	}
-	if _, err := s.Campaigns.SetTargetsAsSystem(ctx, id, targets); err != nil {
-		return 0, err
+	added, err := addMissingTargets(ctx, s, id, c.Targets, want)
+	if err != nil || added == 0 {
+		return id, err
 	}
 	fmt.Fprintf(out, "two-tier demo campaign: %d targets for 2026 added\n", added)
 	return id, nil

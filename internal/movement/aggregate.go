@@ -67,12 +67,10 @@ func (s *Service) Aggregate(ctx context.Context, p *authz.Principal, unitCode st
 
 // AggregateFor is Aggregate without a caller (campaign progress, the demo, benchmarks).
 func (s *Service) AggregateFor(ctx context.Context, unit units.Unit, year int) (Aggregate, error) {
-	all, err := s.units.ChildrenInYear(ctx, unit.Code, year)
+	children, err := s.figureChildren(ctx, unit, year)
 	if err != nil {
 		return Aggregate{}, err
 	}
-	// The criteria are the Xã's: a ward or a town among the children has no figures to show.
-	children := slices.DeleteFunc(all, func(c units.Unit) bool { return c.Level == units.Commune && !c.IsRuralCommune() })
 	return s.aggregate(ctx, unit.Path, year, children, Aggregate{UnitCode: unit.Code, UnitName: unit.Name, Year: year}, true)
 }
 
@@ -89,11 +87,10 @@ func (s *Service) National(ctx context.Context, year int) (Aggregate, error) {
 // AverageMet is the average_met of the unit and of each of its children in the year,
 // keyed by unit code (campaign progress on the average_criteria metric).
 func (s *Service) AverageMet(ctx context.Context, unit units.Unit, year int) (map[string]float64, error) {
-	all, err := s.units.ChildrenInYear(ctx, unit.Code, year)
+	children, err := s.figureChildren(ctx, unit, year)
 	if err != nil {
 		return nil, err
 	}
-	children := slices.DeleteFunc(all, func(c units.Unit) bool { return c.Level == units.Commune && !c.IsRuralCommune() })
 	// The title counts are not needed here: skipping their queries halves the cost the
 	// average rows add to every progress report.
 	a, err := s.aggregate(ctx, unit.Path, year, children, Aggregate{UnitCode: unit.Code, Year: year}, false)
@@ -106,6 +103,16 @@ func (s *Service) AverageMet(ctx context.Context, unit units.Unit, year int) (ma
 		out[it.UnitCode] = it.AverageMet
 	}
 	return out, nil
+}
+
+// figureChildren are the units standing under unit in the year that have figures: the
+// criteria are the Xã's, so a ward or a town among the children is left out.
+func (s *Service) figureChildren(ctx context.Context, unit units.Unit, year int) ([]units.Unit, error) {
+	all, err := s.units.ChildrenInYear(ctx, unit.Code, year)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(c units.Unit) bool { return c.Level == units.Commune && !c.IsRuralCommune() }), nil
 }
 
 // aggregate fills top with the figures under root and adds one item per child. Each figure
