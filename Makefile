@@ -67,7 +67,7 @@ fuzz:
 ## and one criteria status per Xã), which rewrites docs/perf.md
 BENCH_NOMINATIONS ?= 2000000
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/authz/ ./internal/criteria/ ./internal/nomination/ ./internal/movement/ | tee bin/go-bench.txt
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/authz/ ./internal/criteria/ ./internal/nomination/ ./internal/movement/ ./internal/server/ | tee bin/go-bench.txt
 	cd tools && $(GO) build -o ../bin/ntmflow-bench ./cmd/ntmflow-bench
 	bin/ntmflow-bench -binary $(BIN) -nominations $(BENCH_NOMINATIONS)
 

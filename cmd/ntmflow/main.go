@@ -42,13 +42,16 @@ Usage:
   ntmflow gen-data [--nominations N] [--seed S] [--focus CODE --focus-share F]
                                          fill a fresh database with national-scale data
   ntmflow report national [--year YYYY]  recognitions and pipeline of every province
+  ntmflow remind                         one sweep of deadline reminders and escalations
+                                         (for cron; serve also runs it every 15 minutes)
   ntmflow version
   ntmflow help
 
 Passwords are read from NTMFLOW_PASSWORD or, when unset, from the first line of stdin.
 Configuration comes from the environment: NTMFLOW_ADDR (127.0.0.1:8080), DATABASE_URL
 (postgres://… or unset for embedded SQLite), NTMFLOW_DATA_DIR (./data), NTMFLOW_SECRET,
-NTMFLOW_LOG_LEVEL (debug|info|warn|error).
+NTMFLOW_LOG_LEVEL (debug|info|warn|error), NTMFLOW_SMTP_URL (smtp://user:pass@host:port:
+e-mail notifications, STARTTLS when offered) and NTMFLOW_SMTP_FROM (the sender address).
 `
 
 func main() {
@@ -140,6 +143,11 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 			return errors.New("usage: ntmflow report national [--year YYYY]")
 		}
 		return app.ReportNational(ctx, cfg, *year, stdout)
+	case "remind":
+		if len(rest) > 0 {
+			return errors.New("usage: ntmflow remind")
+		}
+		return app.Remind(ctx, cfg, time.Now(), stdout)
 	case "gen-data":
 		fs := flag.NewFlagSet("gen-data", flag.ContinueOnError)
 		n := fs.Int("nominations", 2_000_000, "how many nominations to generate")

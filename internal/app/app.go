@@ -17,13 +17,17 @@ import (
 	"github.com/ntmflow/ntmflow/internal/campaign"
 	"github.com/ntmflow/ntmflow/internal/config"
 	"github.com/ntmflow/ntmflow/internal/criteria"
+	"github.com/ntmflow/ntmflow/internal/delegation"
+	"github.com/ntmflow/ntmflow/internal/i18n"
 	"github.com/ntmflow/ntmflow/internal/identity"
 	"github.com/ntmflow/ntmflow/internal/movement"
 	"github.com/ntmflow/ntmflow/internal/nomination"
+	"github.com/ntmflow/ntmflow/internal/notify"
 	"github.com/ntmflow/ntmflow/internal/recognition"
 	"github.com/ntmflow/ntmflow/internal/server"
 	"github.com/ntmflow/ntmflow/internal/store"
 	"github.com/ntmflow/ntmflow/internal/units"
+	"github.com/ntmflow/ntmflow/web"
 )
 
 // Version is set by the linker (-X) from the Makefile.
@@ -49,6 +53,10 @@ type Services struct {
 	Recognitions *recognition.Service
 	Campaigns    *campaign.Service
 	Movement     *movement.Service
+	Delegations  *delegation.Service
+	// Notify keeps the notifications and their e-mail outbox (SPEC §13); every
+	// transition writes them in its transaction.
+	Notify *notify.Service
 
 	attachmentDir string
 	// Edge is the HTTP edge's configuration: public URL and allowed hosts, trusted
@@ -70,12 +78,22 @@ func NewServices(st *store.Store, secret, dataDir string) (*Services, error) {
 	dir := filepath.Join(dataDir, "attachments")
 	moves := movement.NewService(st, az, u, c, r, camps)
 	camps.UseAverages(moves) // the average_criteria rows of campaign progress (SPEC §11)
+	id := identity.NewService(st, u, az, identity.Config{Secret: secret})
+	noms := nomination.NewService(st, az, u, c, r, camps, dir)
+	texts, err := i18n.Load(web.Locales)
+	if err != nil {
+		return nil, err
+	}
+	notes := notify.NewService(st, az, id, noms, texts)
+	noms.UseNotifier(notes) // whoever must act next hears of each transition (SPEC §13)
 	return &Services{
 		Store: st, Authz: az, Units: u, Criteria: c, Recognitions: r, attachmentDir: dir,
 		Campaigns:   camps,
-		Identity:    identity.NewService(st, u, az, identity.Config{Secret: secret}),
-		Nominations: nomination.NewService(st, az, u, c, r, camps, dir),
+		Identity:    id,
+		Delegations: delegation.NewService(st, az, u, id), // principals carry delegated roles (SPEC §13)
+		Nominations: noms,
 		Movement:    moves,
+		Notify:      notes,
 	}, nil
 }
 
@@ -87,7 +105,7 @@ func (s *Services) Handler(log *slog.Logger) (*server.Server, error) {
 	return server.New(server.Deps{
 		Store: s.Store, Units: s.Units, Identity: s.Identity, Authz: s.Authz, Criteria: s.Criteria,
 		Nominations: s.Nominations, Recognitions: s.Recognitions, Campaigns: s.Campaigns, Movement: s.Movement, Edge: s.Edge,
-		Logger: log, Version: Version,
+		Delegations: s.Delegations, Notify: s.Notify, Logger: log, Version: Version,
 	})
 }
 
@@ -135,10 +153,27 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	mailer, err := UseMail(cfg, svc)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
 	handler, err := svc.Handler(log)
 	if err != nil {
 		return err
 	}
+	// Reminders and escalations on an interval, and the e-mail sender when SMTP is set;
+	// they stop with ctx, before the database closes.
+	notifyCtx, stopNotify := context.WithCancel(ctx)
+	notifying := make(chan struct{})
+	go func() {
+		defer close(notifying)
+		svc.Notify.Run(notifyCtx, notify.RunOptions{Mailer: mailer}, log)
+	}()
+	defer func() {
+		stopNotify()
+		<-notifying
+	}()
 	if cfg.MetricsAddr != "" {
 		mln, err := net.Listen("tcp", cfg.MetricsAddr)
 		if err != nil {
@@ -153,6 +188,25 @@ func Serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	err = ServeUntilDone(ctx, srv, ln, 30*time.Second)
 	log.Info("server stopped")
 	return err
+}
+
+// UseMail turns e-mail notifications on when NTMFLOW_SMTP_URL is set: notifications then
+// queue messages in the outbox, with links to the public address. It returns the mailer
+// (nil without SMTP).
+func UseMail(cfg config.Config, svc *Services) (notify.Sender, error) {
+	if cfg.SMTPURL == "" {
+		return nil, nil
+	}
+	m, err := notify.NewMailer(notify.MailConfig{URL: cfg.SMTPURL, From: cfg.SMTPFrom})
+	if err != nil {
+		return nil, err
+	}
+	base := cfg.PublicURL
+	if base == "" {
+		base = "http://" + cfg.PublicHosts()[0]
+	}
+	svc.Notify.QueueMail(base)
+	return m, nil
 }
 
 // EdgeConfig is the HTTP edge part of cfg.

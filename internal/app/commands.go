@@ -228,6 +228,33 @@ func GenData(ctx context.Context, cfg config.Config, opt gendata.Options, out io
 	})
 }
 
+// Remind runs one reminder sweep as of now (`ntmflow remind`, for cron): reminders two
+// working days before a stage is due, escalations once it is overdue, each written once
+// however often it runs, beside serve's own scheduler or instead of it. With
+// NTMFLOW_SMTP_URL set their e-mails are queued and the outbox is delivered once.
+func Remind(ctx context.Context, cfg config.Config, now time.Time, out io.Writer) error {
+	return withServices(ctx, cfg, func(s *Services) error {
+		mailer, err := UseMail(cfg, s)
+		if err != nil {
+			return err
+		}
+		res, err := s.Notify.Remind(ctx, now)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "reminders: %d written, escalations: %d written\n", res.Reminders, res.Escalations)
+		if mailer == nil {
+			return nil
+		}
+		sent, err := s.Notify.SendDue(ctx, mailer, now)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "e-mail: %d sent, %d to retry later, %d failed\n", sent.Sent, sent.Retried, sent.Failed)
+		return nil
+	})
+}
+
 // ReportNational prints every province's recognitions and pipeline for a year.
 func ReportNational(ctx context.Context, cfg config.Config, year int, out io.Writer) error {
 	return withServices(ctx, cfg, func(s *Services) error {

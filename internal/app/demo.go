@@ -195,11 +195,13 @@ func runDemo(ctx context.Context, s *Services, d demoNomination) error {
 	return runDemoOn(ctx, s, d, demoDay(d))
 }
 
-// demoDay is when a demo dossier goes through the workflow: on its decision day, or late
-// in the demo campaign for one still open. The demo is the 2022–2025 campaign's history,
-// and a nomination can only join a campaign while it runs.
+// demoDay is when a demo dossier goes through the workflow: on its decision day, or in
+// June 2025 for one still open. The demo is the 2022–2025 campaign's history, and a
+// nomination can only join a campaign while it runs; June 2025 is before the reform, so in
+// the two-tier world the open ones are the districts' pending dossiers of 1 July 2025 that
+// the province reviewer finishes.
 func demoDay(d demoNomination) time.Time {
-	day := "2025-11-20"
+	day := "2025-06-16"
 	if d.decision != nil {
 		day = d.decision.Date
 	}

@@ -25,9 +25,9 @@ import (
 // keep their grants: caoloc and vanlang now hold grants at ended districts, which give no
 // rights and show a message.
 var DemoTwoTierUsers = []identity.NewUser{
-	{Username: "thamdinh", FullName: "Đinh Thị Thẩm (Sở Nông nghiệp và Môi trường)", Roles: []identity.RoleAt{{Role: "province_reviewer", UnitCode: "20"}}},
-	{Username: "xa.dongkinh", FullName: "Hoàng Thị Kinh (phường Đông Kinh)", Roles: []identity.RoleAt{{Role: "commune_officer", UnitCode: "05977"}}},
-	{Username: "xa.chilang", FullName: "Lăng Văn Chi (xã Chi Lăng)", Roles: []identity.RoleAt{{Role: "commune_officer", UnitCode: "06463"}}},
+	{Username: "thamdinh", Email: "thamdinh@ntm.langson.example", FullName: "Đinh Thị Thẩm (Sở Nông nghiệp và Môi trường)", Roles: []identity.RoleAt{{Role: "province_reviewer", UnitCode: "20"}}},
+	{Username: "xa.dongkinh", Email: "xa.dongkinh@ntm.langson.example", FullName: "Hoàng Thị Kinh (phường Đông Kinh)", Roles: []identity.RoleAt{{Role: "commune_officer", UnitCode: "05977"}}},
+	{Username: "xa.chilang", Email: "xa.chilang@ntm.langson.example", FullName: "Lăng Văn Chi (xã Chi Lăng)", Roles: []identity.RoleAt{{Role: "commune_officer", UnitCode: "06463"}}},
 }
 
 // DemoTwoTierCampaignName is the province's campaign after the reform.

@@ -11,9 +11,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ntmflow/ntmflow/internal/app"
 	"github.com/ntmflow/ntmflow/internal/identity"
+	nominations "github.com/ntmflow/ntmflow/internal/nomination"
 	"github.com/ntmflow/ntmflow/internal/testkit"
 )
 
@@ -197,7 +199,18 @@ func TestDemoReproducesTheSourceDocument(t *testing.T) {
 		t.Fatalf("review: %d %s", res.Status, res.Body)
 	}
 	res.JSON(t, &mauson)
-	mauson = st.act("caoloc", mauson, map[string]any{"action": "endorse", "comment": "Đủ điều kiện đề nghị công nhận"})
+	// Endorsed on 20/11/2022, on the service's clock of that day: the title's 15-day public
+	// notice ran to 05/12/2022, before the province's decision of 26/12/2022.
+	caoloc, err := a.Identity.PrincipalFor(ctx, "caoloc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	endorsed, err := a.Nominations.AsOf(time.Date(2022, 11, 20, 2, 0, 0, 0, time.UTC)).Transition(ctx, caoloc, mauson.ID, mauson.Version,
+		nominations.TransitionInput{Action: "endorse", Comment: "Đủ điều kiện đề nghị công nhận"})
+	if err != nil {
+		t.Fatalf("endorse: %v", err)
+	}
+	mauson.Status, mauson.Version = string(endorsed.Status), endorsed.Version
 	var before2022 aggregate
 	get("/api/v1/units/20/criteria-status?year=2022", &before2022)
 	mauson = st.act("tinh", mauson, map[string]any{"action": "approve",

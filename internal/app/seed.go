@@ -15,14 +15,14 @@ const DemoPassword = "ntm-demo-2022"
 
 // DemoUsers are the accounts of SPEC §9.
 var DemoUsers = []identity.NewUser{
-	{Username: "admin", FullName: "Quản trị hệ thống tỉnh Lạng Sơn", Roles: []identity.RoleAt{{Role: "admin", UnitCode: "20"}}},
-	{Username: "tinh", FullName: "Hoàng Văn Tỉnh (UBND tỉnh)", Roles: []identity.RoleAt{{Role: "province_approver", UnitCode: "20"}}},
-	{Username: "quansat", FullName: "Lương Thị Quan Sát", Roles: []identity.RoleAt{{Role: "observer", UnitCode: "20"}}},
-	{Username: "caoloc", FullName: "Nông Văn Lộc (huyện Cao Lộc)", Roles: []identity.RoleAt{{Role: "district_reviewer", UnitCode: "183"}}},
-	{Username: "vanlang", FullName: "Vi Thị Lãng (huyện Văn Lãng)", Roles: []identity.RoleAt{{Role: "district_reviewer", UnitCode: "182"}}},
-	{Username: "xa.haiyen", FullName: "Lộc Văn Hải (xã Hải Yến)", Roles: []identity.RoleAt{{Role: "commune_officer", UnitCode: "06220"}}},
-	{Username: "xa.mauson", FullName: "Triệu Thị Mẫu (xã Mẫu Sơn)", Roles: []identity.RoleAt{{Role: "commune_officer", UnitCode: "06238"}}},
-	{Username: "xa.tantac", FullName: "Hoàng Văn Tác (xã Tân Tác)", Roles: []identity.RoleAt{{Role: "commune_officer", UnitCode: "06142"}}},
+	{Username: "admin", Email: "admin@ntm.langson.example", FullName: "Quản trị hệ thống tỉnh Lạng Sơn", Roles: []identity.RoleAt{{Role: "admin", UnitCode: "20"}}},
+	{Username: "tinh", Email: "tinh@ntm.langson.example", FullName: "Hoàng Văn Tỉnh (UBND tỉnh)", Roles: []identity.RoleAt{{Role: "province_approver", UnitCode: "20"}}},
+	{Username: "quansat", Email: "quansat@ntm.langson.example", FullName: "Lương Thị Quan Sát", Roles: []identity.RoleAt{{Role: "observer", UnitCode: "20"}}},
+	{Username: "caoloc", Email: "caoloc@ntm.langson.example", FullName: "Nông Văn Lộc (huyện Cao Lộc)", Roles: []identity.RoleAt{{Role: "district_reviewer", UnitCode: "183"}}},
+	{Username: "vanlang", Email: "vanlang@ntm.langson.example", FullName: "Vi Thị Lãng (huyện Văn Lãng)", Roles: []identity.RoleAt{{Role: "district_reviewer", UnitCode: "182"}}},
+	{Username: "xa.haiyen", Email: "xa.haiyen@ntm.langson.example", FullName: "Lộc Văn Hải (xã Hải Yến)", Roles: []identity.RoleAt{{Role: "commune_officer", UnitCode: "06220"}}},
+	{Username: "xa.mauson", Email: "xa.mauson@ntm.langson.example", FullName: "Triệu Thị Mẫu (xã Mẫu Sơn)", Roles: []identity.RoleAt{{Role: "commune_officer", UnitCode: "06238"}}},
+	{Username: "xa.tantac", Email: "xa.tantac@ntm.langson.example", FullName: "Hoàng Văn Tác (xã Tân Tác)", Roles: []identity.RoleAt{{Role: "commune_officer", UnitCode: "06142"}}},
 }
 
 // ErrNotDemoDatabase stops the demo seed on a database that holds real accounts.

@@ -217,8 +217,46 @@ func TestDemoTwoTier(t *testing.T) {
 		map[string]any{"action": "start_review"}, "If-Match", strconv.Quote(strconv.Itoa(old.Version))); res.Status != http.StatusNotFound {
 		t.Errorf("caoloc starts the review of its old dossier: %d %s", res.Status, res.Body)
 	}
-	// The province reviewer finishes the district's pending dossier.
-	st.act("thamdinh", nomination{ID: old.ID, Version: old.Version}, map[string]any{"action": "start_review"})
+	// The district's pending dossier was submitted in June 2025, before the reform: the
+	// province reviewer finishes it and the province approves it; it keeps its district.
+	var submittedOn time.Time
+	if err := a.Store.DB(ctx).Table("nomination_history").Select("at").Where("nomination_id = ? AND action = ?", old.ID, "submit").
+		Order("id DESC").Limit(1).Scan(&submittedOn).Error; err != nil {
+		t.Fatal(err)
+	}
+	if submittedOn.Year() != 2025 || submittedOn.Month() != time.June {
+		t.Fatalf("the demo's pending Mẫu Sơn garden was submitted on %v, want June 2025", submittedOn)
+	}
+	pending := st.act("thamdinh", nomination{ID: old.ID, Version: old.Version}, map[string]any{"action": "start_review"})
+	var oldSet struct{ CriteriaSetID int64 }
+	if err := a.Store.DB(ctx).Table("nominations").Select("criteria_set_id").Where("id = ?", old.ID).Scan(&oldSet).Error; err != nil {
+		t.Fatal(err)
+	}
+	pendingSet, err := a.Criteria.Get(ctx, oldSet.CriteriaSetID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var oldScores []map[string]any
+	for _, c := range pendingSet.Criteria {
+		oldScores = append(oldScores, map[string]any{"criterion": c.Code, "met": true, "score": c.MaxScore - 1, "comment": ""})
+	}
+	res = a.Do(t, "PUT", fmt.Sprintf("/api/v1/nominations/%d/review", old.ID), st.token("thamdinh"),
+		map[string]any{"scores": oldScores, "summary": "Tỉnh thẩm định hồ sơ huyện chưa xử lý xong trước 01/07/2025.", "visited_on": "2026-02-05"},
+		"If-Match", strconv.Quote(strconv.Itoa(pending.Version)))
+	if res.Status != http.StatusOK {
+		t.Fatalf("review of the pending dossier by thamdinh: %d %s", res.Status, res.Body)
+	}
+	res.JSON(t, &pending)
+	pending = st.act("thamdinh", pending, map[string]any{"action": "endorse"})
+	pending = st.act("tinh", pending, map[string]any{"action": "approve",
+		"decision": map[string]string{"number": "1002/QĐ-UBND", "date": "2026-03-20", "signer": "Hồ Tiến Thiệu"}})
+	var finished struct{ Status, DistrictCode, CommuneCode string }
+	if err := a.Store.DB(ctx).Table("nominations").Select("status, district_code, commune_code").Where("id = ?", old.ID).Scan(&finished).Error; err != nil {
+		t.Fatal(err)
+	}
+	if finished.Status != "approved" || finished.DistrictCode != "183" || finished.CommuneCode != "06238" {
+		t.Errorf("the pre-reform dossier after the province's review: %+v", finished)
+	}
 
 	// The certificate names the ward as it was on the decision date, with no district.
 	res = a.Do(t, "GET", fmt.Sprintf("/api/v1/recognitions/%d/certificate.pdf", *n.RecognitionID), st.token("tinh"), nil)

@@ -26,6 +26,12 @@ var (
 	// ErrUnavailable: the database (or another dependency) cannot be reached right now;
 	// the request may be retried. store.IsUnavailable recognises the driver errors.
 	ErrUnavailable = errors.New("service unavailable")
+	// The public notice of SPEC §13: approve waits while the nomination's notice runs
+	// (ErrNoticeOpen) and while an objection is unanswered (ErrObjectionsUnresolved); an
+	// objection comes too late once the notice has closed (ErrNoticeClosed). All 409.
+	ErrNoticeOpen           = errors.New("the public notice is still open")
+	ErrObjectionsUnresolved = errors.New("objections are not yet answered")
+	ErrNoticeClosed         = errors.New("the public notice has closed")
 )
 
 // ValidationError lists problems per field; it maps to 422 validation_failed.
@@ -76,3 +82,14 @@ type RateLimited struct{ RetryAfterSeconds int }
 
 func (r *RateLimited) Error() string { return "rate limited" }
 func (r *RateLimited) Unwrap() error { return ErrRateLimited }
+
+// ItemError is the error of one item of a request that acts on a list all or nothing (a
+// decision's items): the whole request is refused, and the answer names the item (Field,
+// "items[2]") with the status and code the item's own error has.
+type ItemError struct {
+	Field string
+	Err   error
+}
+
+func (e *ItemError) Error() string { return e.Field + ": " + e.Err.Error() }
+func (e *ItemError) Unwrap() error { return e.Err }

@@ -60,6 +60,9 @@ const (
 	// The movement's yearly figures (SPEC §11): a Xã's criteria status, a unit's report.
 	ObjCriteriaStatus = "criteria_status"
 	ObjMovementReport = "movement_report"
+	// ObjDelegation is a role handed to another user of the same unit for a period (SPEC
+	// §13); "create" on it at a grant's unit says that grant's role may be delegated.
+	ObjDelegation = "delegation"
 
 	ActRead   = "read"
 	ActCreate = "create"
@@ -79,29 +82,28 @@ type Grant struct {
 	// UnitLevel is the stored level of the grant's unit (identity loads it from units):
 	// a path's depth does not tell a district from a commune under a province.
 	UnitLevel units.Level
+	// DelegatedBy is set on a role held through another user's delegation (SPEC §13): the
+	// delegator's username, and DelegationID the delegation. Empty on the user's own grants.
+	DelegatedBy  string
+	DelegationID int64
 }
 
+// Delegated reports whether the grant is held through a delegation, not in one's own right.
+func (g Grant) Delegated() bool { return g.DelegatedBy != "" }
+
 // Level is the tier of the grant's unit: its stored level. A grant built by hand without
-// one (older tests) is read in the three-tier tree, the only one those know.
+// one (older tests) takes the level its unit's code has in the statistics office's coding
+// (2, 3 and 5 digits), never the depth of its path.
 func (g Grant) Level() string {
 	if g.UnitLevel != "" {
 		return string(g.UnitLevel)
 	}
-	return threeTierLevel(g.UnitPath)
-}
-
-// threeTierLevel is the level of a path of the three-tier tree (province, district,
-// commune by depth), for grants built without their stored level only.
-func threeTierLevel(path string) string {
-	switch strings.Count(strings.TrimSuffix(path, "/"), "/") {
-	case 1:
-		return string(units.Province)
-	case 2:
-		return string(units.District)
-	case 3:
-		return string(units.Commune)
+	code := g.UnitCode
+	if codes := units.SplitPath(g.UnitPath); code == "" && len(codes) > 0 {
+		code = codes[len(codes)-1]
 	}
-	return ""
+	level, _ := units.LevelOfCode(code)
+	return string(level)
 }
 
 // Principal is the signed-in caller with all of their grants.
@@ -375,6 +377,32 @@ func (a *Authorizer) CanAs(p *Principal, role Role, obj, act, unitPath string) b
 		}
 	}
 	return false
+}
+
+// AllowingGrant is the grant of role through which p may do act on obj at unitPath: one
+// of p's own when any allows it, else one held through a delegation (whose DelegatedBy
+// names on whose behalf p acts). The history records the delegator only when p could not
+// have acted in their own right.
+func (a *Authorizer) AllowingGrant(p *Principal, role Role, obj, act, unitPath string) (Grant, bool) {
+	if p == nil {
+		return Grant{}, false
+	}
+	var via *Grant
+	for i, g := range p.Grants {
+		if g.Role != role || !a.GrantAllows(g, obj, act, unitPath) {
+			continue
+		}
+		if !g.Delegated() {
+			return g, true
+		}
+		if via == nil {
+			via = &p.Grants[i]
+		}
+	}
+	if via != nil {
+		return *via, true
+	}
+	return Grant{}, false
 }
 
 // Scopes returns the scope roots under which the principal may do act on obj, with roots

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"strings"
 	"time"
@@ -372,11 +373,7 @@ func (s *Service) setTargets(ctx context.Context, id int64, items []Target, load
 
 func (s *Service) checkTargets(ctx context.Context, c Campaign, items []Target) ([]targetRow, error) {
 	v := apperr.NewValidation()
-	codes := make([]string, 0, len(items))
-	for _, it := range items {
-		codes = append(codes, it.UnitCode)
-	}
-	found, err := s.units.GetMany(ctx, codes)
+	found, err := s.targetUnits(ctx, c, items)
 	if err != nil {
 		return nil, err
 	}
@@ -384,12 +381,12 @@ func (s *Service) checkTargets(ctx context.Context, c Campaign, items []Target) 
 	rows := make([]targetRow, 0, len(items))
 	for i, it := range items {
 		f := fmt.Sprintf("items[%d]", i)
-		u, ok := found[it.UnitCode]
+		u, ok := found[it.Year][it.UnitCode]
 		switch {
 		case it.Year < c.StartsOn.Year() || it.Year > c.EndsOn.Year():
 			v.Add(f+".year", fmt.Sprintf("must be within the campaign (%d–%d)", c.StartsOn.Year(), c.EndsOn.Year()))
 		case !ok || !units.Within(u.Path, "/"+c.ProvinceCode):
-			v.Add(f+".unit_code", "is not a current unit of the campaign's province")
+			v.Add(f+".unit_code", fmt.Sprintf("is not a unit of the campaign's province in %d", it.Year))
 		case !criteria.Type(it.Type).Valid() && it.Type != AverageCriteria:
 			v.Add(f+".type", metricsMessage)
 		default:
@@ -404,6 +401,42 @@ func (s *Service) checkTargets(ctx context.Context, c Campaign, items []Target) 
 			Type: it.Type, MinCount: it.Min, MaxCount: it.Max})
 	}
 	return rows, v.Err()
+}
+
+// targetUnits looks the units of the items up in the tree of each item's year, keyed by
+// year and code: a 2023 target names a district, a 2026 target a commune under the
+// province (SPEC §12). A unit that stood only part of a year (a district that ended on
+// 30 June 2025) is still one of that year's. Two or three queries per year present, none
+// for a year outside the campaign.
+func (s *Service) targetUnits(ctx context.Context, c Campaign, items []Target) (map[int]map[string]units.Unit, error) {
+	byYear := map[int][]string{}
+	for _, it := range items {
+		if it.Year >= c.StartsOn.Year() && it.Year <= c.EndsOn.Year() {
+			byYear[it.Year] = append(byYear[it.Year], it.UnitCode)
+		}
+	}
+	out := make(map[int]map[string]units.Unit, len(byYear))
+	for year, codes := range byYear {
+		found, err := s.units.GetManyInYear(ctx, codes, year)
+		if err != nil {
+			return nil, err
+		}
+		var missing []string
+		for _, code := range codes {
+			if _, ok := found[code]; !ok {
+				missing = append(missing, code)
+			}
+		}
+		if len(missing) > 0 {
+			part, err := s.units.StoodInYear(ctx, missing, year)
+			if err != nil {
+				return nil, err
+			}
+			maps.Copy(found, part)
+		}
+		out[year] = found
+	}
+	return out, nil
 }
 
 // checkBounds checks min and max of a target of a known type: whole counts from 0 for the

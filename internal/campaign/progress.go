@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/ntmflow/ntmflow/internal/apperr"
@@ -48,7 +49,20 @@ type Report struct {
 	// made from, SPEC §11), shown read-only: counts and averages, no targets, no states.
 	Baseline bool
 	Unit     units.Unit
+	// Children are the units of the child rows, in their order: the children of Unit in
+	// the tree of Year (units.ChildrenInYear), then, by code, the units the year's counts
+	// and targets were made in that are not in that tree (Former).
+	Children []ReportUnit
 	Items    []Row // the unit itself first (one row per metric, in Metrics order), then each child
+}
+
+// ReportUnit is a child unit of a report.
+type ReportUnit struct {
+	units.Unit
+	// Former: not in the year's tree, but records of the year were made in it (records keep
+	// their units, SPEC §12): a district of 2025 whose recognitions were decided before the
+	// reform of 1 July. It is named as it last stood by the year.
+	Former bool
 }
 
 // Averages gives the average criteria met per Xã of a unit and of each of its children
@@ -107,7 +121,9 @@ func (s *Service) Progress(ctx context.Context, p *authz.Principal, id int64, ye
 			}
 		}
 	}
-	if unit, err = s.units.Get(ctx, unitCode); err != nil && !errors.Is(err, apperr.ErrNotFound) {
+	// The unit as it stood in the year: the 2022–2025 campaign reports on the districts of
+	// its years, the 2026–2030 campaign on the communes under the province.
+	if unit, err = s.units.GetInYear(ctx, unitCode, year); err != nil && !errors.Is(err, apperr.ErrNotFound) {
 		return Report{}, err
 	}
 	if err != nil || !scope.Contains(unit.Path) || !units.Within(unit.Path, "/"+c.ProvinceCode) {
@@ -122,7 +138,9 @@ func (s *Service) ReportFor(ctx context.Context, c Campaign, year int, unit unit
 }
 
 func (s *Service) report(ctx context.Context, c Campaign, year int, unit units.Unit) (Report, error) {
-	children, err := s.units.Children(ctx, unit.Code)
+	// The tree of the year: districts of a province before the 2025 reform, its communes
+	// after it. A constant number of queries however many children.
+	children, err := s.units.ChildrenInYear(ctx, unit.Code, year)
 	if err != nil {
 		return Report{}, err
 	}
@@ -134,9 +152,13 @@ func (s *Service) report(ctx context.Context, c Campaign, year int, unit units.U
 	}
 	rep := Report{Campaign: c, Year: year, Unit: unit, Baseline: year < c.StartsOn.Year()}
 	var targets []Target
+	var targetRows []targetRow
 	if !rep.Baseline {
-		if targets, err = s.Targets(ctx, c, year); err != nil {
+		if err := s.targetsOf(ctx, c).Where("year = ?", year).Order("unit_code, type").Find(&targetRows).Error; err != nil {
 			return Report{}, err
+		}
+		for _, r := range targetRows {
+			targets = append(targets, Target{Year: r.Year, UnitCode: r.UnitCode, Type: r.Type, Min: r.MinCount, Max: r.MaxCount})
 		}
 	}
 	var averages map[string]float64
@@ -145,11 +167,66 @@ func (s *Service) report(ctx context.Context, c Campaign, year int, unit units.U
 			return Report{}, err
 		}
 	}
-	rep.Items = append(rep.Items, rows(unit, recognized, pipeline, targets, averages, true)...)
 	for _, ch := range children {
-		rep.Items = append(rep.Items, rows(ch, recognized, pipeline, targets, averages, false)...)
+		rep.Children = append(rep.Children, ReportUnit{Unit: ch})
+	}
+	former, err := s.formerChildren(ctx, unit, year, children, recognized, pipeline, targetRows)
+	if err != nil {
+		return Report{}, err
+	}
+	rep.Children = append(rep.Children, former...)
+	rep.Items = append(rep.Items, rows(unit, recognized, pipeline, targets, averages, true)...)
+	for _, ch := range rep.Children {
+		rep.Items = append(rep.Items, rows(ch.Unit, recognized, pipeline, targets, averages, false)...)
 	}
 	return rep, nil
+}
+
+// formerChildren are the child rows of a report outside the year's tree: the units the
+// counts (grouped at the level below unit) and the targets of the year directly below
+// unit were made in, when they are not among children. They are looked up in one query,
+// as they last stood by the year, and ordered by code; a code no unit row knows any more
+// keeps a row named by its code, so no count is left out of the rows.
+func (s *Service) formerChildren(ctx context.Context, unit units.Unit, year int, children []units.Unit,
+	recognized, pipeline []progress.Count, targets []targetRow) ([]ReportUnit, error) {
+	known := map[string]bool{unit.Code: true}
+	for _, ch := range children {
+		known[ch.Code] = true
+	}
+	var codes []string
+	add := func(code string) {
+		if code != "" && !known[code] {
+			known[code] = true
+			codes = append(codes, code)
+		}
+	}
+	for _, n := range slices.Concat(recognized, pipeline) {
+		if n.N != 0 { // a pipeline counter stays at zero once its nominations moved on
+			add(n.Code)
+		}
+	}
+	for _, t := range targets {
+		if p := units.SplitPath(t.UnitPath); len(p) > 1 && p[len(p)-2] == unit.Code {
+			add(t.UnitCode)
+		}
+	}
+	if len(codes) == 0 {
+		return nil, nil
+	}
+	found, err := s.units.LastStoodInYear(ctx, codes, year)
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(codes)
+	out := make([]ReportUnit, 0, len(codes))
+	for _, code := range codes {
+		u, ok := found[code]
+		if !ok {
+			u = units.Unit{Code: code, Name: code}
+		}
+		out = append(out, ReportUnit{Unit: u, Former: true})
+	}
+	return out, nil
 }
 
 // rows makes one row per metric for u: its own counts, or the sum of all counts when u is

@@ -39,6 +39,12 @@ type Config struct {
 	// TrustedProxies are the peers whose X-Forwarded-For and X-Forwarded-Proto are believed
 	// (NTMFLOW_TRUSTED_PROXIES); empty means none: the connection itself is the truth.
 	TrustedProxies []*net.IPNet
+	// SMTPURL turns e-mail notifications on (NTMFLOW_SMTP_URL): smtp://user:pass@host:port,
+	// STARTTLS when the server offers it (smtps:// for TLS from the start). Empty: in-app
+	// notifications only. SMTPFrom is the sender address (NTMFLOW_SMTP_FROM; default
+	// ntmflow@<SMTP host>).
+	SMTPURL  string
+	SMTPFrom string
 }
 
 // Error names the offending variable so start-up can stop with one clear line.
@@ -62,6 +68,8 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		MetricsAddr:  strings.TrimSpace(getenv("NTMFLOW_METRICS_ADDR")),
 		MetricsToken: strings.TrimSpace(getenv("NTMFLOW_METRICS_TOKEN")),
 		AllowedHosts: splitList(getenv("NTMFLOW_ALLOWED_HOSTS")),
+		SMTPURL:      strings.TrimSpace(getenv("NTMFLOW_SMTP_URL")),
+		SMTPFrom:     strings.TrimSpace(getenv("NTMFLOW_SMTP_FROM")),
 	}
 	level, err := parseLevel(getenv("NTMFLOW_LOG_LEVEL"))
 	if err != nil {
@@ -106,6 +114,18 @@ func (c Config) Validate() error {
 	for _, h := range c.AllowedHosts {
 		if !validHost(h) {
 			return &Error{"NTMFLOW_ALLOWED_HOSTS", fmt.Sprintf("%q is not a host or host:port (comma-separated, no scheme or path)", h)}
+		}
+	}
+	if c.SMTPURL != "" {
+		u, err := url.Parse(c.SMTPURL)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" || u.Opaque != "" {
+			// The value is not echoed: it may hold a password.
+			return &Error{"NTMFLOW_SMTP_URL", "must look like smtp://user:pass@host:port (STARTTLS when offered) or smtps://user:pass@host:port"}
+		}
+		if p := u.Port(); p != "" {
+			if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+				return &Error{"NTMFLOW_SMTP_URL", "has a port that is not a number from 1 to 65535"}
+			}
 		}
 	}
 	if strings.TrimSpace(c.DataDir) == "" {

@@ -103,6 +103,13 @@ type Set struct {
 	ValidTo             *string     `json:"valid_to"`
 	RequiredAttachments []string    `json:"required_attachments"`
 	Criteria            []Criterion `json:"criteria"`
+	// ReviewDays and ApprovalDays are the time limits, in working days, of the review
+	// (from submission) and of the approval (from endorsement); 0 sets none (SPEC §13).
+	ReviewDays   int `json:"review_days"`
+	ApprovalDays int `json:"approval_days"`
+	// NoticeDays is the public notice endorse opens, in calendar days after the
+	// endorsement (the last day included); 0 opens none (SPEC §13).
+	NoticeDays int `json:"notice_days"`
 }
 
 // Criterion returns the criterion with code.

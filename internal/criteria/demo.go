@@ -1,5 +1,25 @@
 package criteria
 
+// The demo sets' time limits in working days (SPEC §13), ntmflow's demo choices, not
+// figures of a published rule: provinces set their own when they publish a set. A garden
+// or residential area is verified by the district within 15 working days of submission
+// and decided by the province within 10 of endorsement. A commune title follows the
+// chain of Decision 18/2022/QĐ-TTg (the district verifies; the province appraises in
+// council, posts the result and decides): 15 for the district, 20 for the province,
+// whose stage holds the public notice as well.
+const (
+	gardenReviewDays   = 15
+	gardenApprovalDays = 10
+	titleReviewDays    = 15
+	titleApprovalDays  = 20
+)
+
+// titleNoticeDays is the public notice of a commune title, in calendar days after the
+// district's endorsement (SPEC §13; Decision 18/2022/QĐ-TTg has the results posted
+// publicly before the province decides): ntmflow's demo choice, as above. Gardens and
+// residential areas have none.
+const titleNoticeDays = 15
+
 // DemoSets are the demo criteria sets of DOMAIN.md for a province, in Vietnamese as the
 // province publishes them: the movement's garden and residential-area sets, then the
 // commune titles (the national 2021–2025 set and ntmflow's illustrative advanced and model
@@ -10,7 +30,7 @@ func DemoSets(province string) []*Set {
 		{
 			Type: ModelGarden, Name: "Bộ tiêu chí vườn mẫu", ProvinceCode: province,
 			PassRule: PassRule{MinScore: 80, AllRequired: true}, ValidityYears: 3,
-			RequiredAttachments: []string{"photo", "minutes"},
+			RequiredAttachments: []string{"photo", "minutes"}, ReviewDays: gardenReviewDays, ApprovalDays: gardenApprovalDays,
 			Criteria: []Criterion{
 				{Code: "G1.1", Group: "Quy hoạch", Title: "Diện tích vườn", Kind: Number, Threshold: num(300), ThresholdOp: OpGE, Unit: "m²", MaxScore: 10, Required: true},
 				{Code: "G1.2", Group: "Quy hoạch", Title: "Có sơ đồ bố trí vườn được UBND xã xác nhận", Kind: Boolean, MaxScore: 10, Required: true},
@@ -27,7 +47,7 @@ func DemoSets(province string) []*Set {
 		{
 			Type: ModelResidentialArea, Name: "Bộ tiêu chí khu dân cư nông thôn mới kiểu mẫu", ProvinceCode: province,
 			PassRule: PassRule{MinScore: 85, AllRequired: true}, ValidityYears: 5,
-			RequiredAttachments: []string{"photo", "minutes", "survey"},
+			RequiredAttachments: []string{"photo", "minutes", "survey"}, ReviewDays: gardenReviewDays, ApprovalDays: gardenApprovalDays,
 			Criteria: []Criterion{
 				{Code: "R1.1", Group: "Sản xuất, thu nhập", Title: "Thu nhập bình quân đầu người so với bình quân của xã", Kind: Number, Threshold: num(1.2), ThresholdOp: OpGE, Unit: "lần", MaxScore: 10, Required: true},
 				{Code: "R1.2", Group: "Sản xuất, thu nhập", Title: "Tỷ lệ hộ nghèo đa chiều", Kind: Number, Threshold: num(2), ThresholdOp: OpLE, Unit: "%", MaxScore: 10, Required: true},
@@ -90,6 +110,7 @@ func NationalNTMCommuneSet(province string) *Set {
 		Type: NTMCommune, Name: "Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2021–2025", ProvinceCode: province,
 		PassRule: PassRule{MinScore: float64(len(crit)), AllRequired: true}, ValidityYears: 0, ValidFrom: "2010-01-01",
 		RequiredAttachments: []string{"minutes", "survey"}, Criteria: crit,
+		ReviewDays: titleReviewDays, ApprovalDays: titleApprovalDays, NoticeDays: titleNoticeDays,
 	}
 }
 
@@ -99,7 +120,8 @@ func demoAdvancedSet(province string, num func(float64) *float64) *Set {
 	return &Set{
 		Type: AdvancedNTMCommune, Name: "Bộ tiêu chí xã nông thôn mới nâng cao (bộ minh hoạ của ntmflow)", ProvinceCode: province,
 		PassRule: PassRule{MinScore: 7, AllRequired: true}, ValidityYears: 0,
-		RequiredAttachments: []string{"minutes", "survey"},
+		RequiredAttachments: []string{"minutes", "survey"}, ReviewDays: titleReviewDays, ApprovalDays: titleApprovalDays,
+		NoticeDays: titleNoticeDays,
 		Criteria: []Criterion{
 			{Code: "A1", Group: "Quy hoạch", Title: "Quy hoạch chung xây dựng xã được rà soát, điều chỉnh và quản lý theo quy hoạch", Kind: Boolean, MaxScore: 1, Required: true},
 			{Code: "A2", Group: "Hạ tầng kinh tế – xã hội", Title: "Đường xã, đường thôn được cứng hoá, có rãnh thoát nước, cây xanh và chiếu sáng", Kind: Boolean, MaxScore: 1, Required: true},
@@ -117,7 +139,8 @@ func demoModelSet(province string, num func(float64) *float64) *Set {
 	return &Set{
 		Type: ModelNTMCommune, Name: "Bộ tiêu chí xã nông thôn mới kiểu mẫu (bộ minh hoạ của ntmflow)", ProvinceCode: province,
 		PassRule: PassRule{MinScore: 5, AllRequired: true}, ValidityYears: 0,
-		RequiredAttachments: []string{"photo", "minutes", "survey"},
+		RequiredAttachments: []string{"photo", "minutes", "survey"}, ReviewDays: titleReviewDays, ApprovalDays: titleApprovalDays,
+		NoticeDays: titleNoticeDays,
 		Criteria: []Criterion{
 			{Code: "M1", Group: "Điều kiện", Title: "Duy trì đủ các tiêu chí xã nông thôn mới nâng cao", Kind: Boolean, MaxScore: 1, Required: true},
 			{Code: "M2", Group: "Kinh tế", Title: "Thu nhập bình quân đầu người so với khi đạt chuẩn nông thôn mới nâng cao", Kind: Number, Threshold: num(1.1), ThresholdOp: OpGE, Unit: "lần", MaxScore: 1, Required: true},

@@ -37,6 +37,9 @@ type setRow struct {
 	Criteria            string
 	PublishedAt         time.Time
 	PublishedBy         *int64
+	ReviewDays          int
+	ApprovalDays        int
+	NoticeDays          int
 }
 
 func (setRow) TableName() string { return "criteria_sets" }
@@ -44,7 +47,7 @@ func (setRow) TableName() string { return "criteria_sets" }
 func (r setRow) toSet() (*Set, error) {
 	s := &Set{ID: r.ID, Type: Type(r.Type), Version: r.Version, Name: r.Name, ProvinceCode: r.ProvinceCode,
 		PassRule: PassRule{MinScore: r.MinScore, AllRequired: r.AllRequired}, ValidityYears: r.ValidityYears,
-		ValidFrom: r.ValidFrom.UTC().Format(time.DateOnly)}
+		ValidFrom: r.ValidFrom.UTC().Format(time.DateOnly), ReviewDays: r.ReviewDays, ApprovalDays: r.ApprovalDays, NoticeDays: r.NoticeDays}
 	if r.ValidTo != nil {
 		to := r.ValidTo.UTC().Format(time.DateOnly)
 		s.ValidTo = &to
@@ -162,6 +165,13 @@ func (s *Service) CurrentOn(ctx context.Context, typ Type, province string, day 
 	return r.toSet()
 }
 
+// MaxStageDays bounds review_days and approval_days: about a year of working days.
+const MaxStageDays = 250
+
+// MaxNoticeDays bounds notice_days (calendar days): a public notice of a quarter at most,
+// so a typing slip (150 for 15) cannot hold a dossier for months.
+const MaxNoticeDays = 90
+
 // DefaultValidFrom is the valid_from of a set published without one: valid for every
 // date, as every set was before sets had periods (migration 00014 gives the sets of that
 // time the same day), so a province that does not use periods sees no change.
@@ -239,6 +249,14 @@ func Validate(set *Set) error {
 			v.Add("valid_to", "must not be before valid_from ("+fromText+")")
 		}
 	}
+	for field, days := range map[string]int{"review_days": set.ReviewDays, "approval_days": set.ApprovalDays} {
+		if days < 0 || days > MaxStageDays {
+			v.Add(field, fmt.Sprintf("must be 0 (no deadline) to %d working days", MaxStageDays))
+		}
+	}
+	if set.NoticeDays < 0 || set.NoticeDays > MaxNoticeDays {
+		v.Add("notice_days", fmt.Sprintf("must be 0 (no public notice) to %d days", MaxNoticeDays))
+	}
 	if set.PassRule.MinScore < 0 || set.PassRule.MinScore > set.MaxTotal() {
 		v.Add("pass_rule.min_score", fmt.Sprintf("must be between 0 and the total of all points (%g)", set.MaxTotal()))
 	}
@@ -296,7 +314,8 @@ func (s *Service) publish(ctx context.Context, p *authz.Principal, set *Set) (*S
 		cr, _ := json.Marshal(set.Criteria)
 		row := setRow{Type: string(set.Type), Version: latest.V + 1, Name: strings.TrimSpace(set.Name), ProvinceCode: set.ProvinceCode,
 			MinScore: set.PassRule.MinScore, AllRequired: set.PassRule.AllRequired, ValidityYears: set.ValidityYears,
-			RequiredAttachments: string(ra), Criteria: string(cr), PublishedAt: time.Now().UTC()}
+			RequiredAttachments: string(ra), Criteria: string(cr), PublishedAt: time.Now().UTC(),
+			ReviewDays: set.ReviewDays, ApprovalDays: set.ApprovalDays, NoticeDays: set.NoticeDays}
 		row.ValidFrom, _ = time.Parse(time.DateOnly, set.ValidFrom) // Validate checked both
 		if set.ValidTo != nil {
 			to, _ := time.Parse(time.DateOnly, *set.ValidTo)

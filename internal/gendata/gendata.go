@@ -18,6 +18,7 @@ import (
 	"github.com/ntmflow/ntmflow/internal/identity"
 	"github.com/ntmflow/ntmflow/internal/nomination"
 	"github.com/ntmflow/ntmflow/internal/progress"
+	"github.com/ntmflow/ntmflow/internal/recognition"
 	"github.com/ntmflow/ntmflow/internal/store"
 	"github.com/ntmflow/ntmflow/internal/textfold"
 	"github.com/ntmflow/ntmflow/internal/units"
@@ -368,9 +369,10 @@ var crops = []string{"Cam, quýt", "Hồng không hạt", "Hồi, quế", "Chè"
 
 // generated is one nomination with what goes with it.
 type generated struct {
-	row     []any
-	history [][]any
-	recog   []any
+	row      []any
+	history  [][]any
+	decision []any
+	recog    []any
 }
 
 // The columns the generator writes, in the order of its rows.
@@ -380,8 +382,19 @@ var (
 		"created_at", "updated_at", "submitted_at", "recognition_id", "dossier_sha256"}
 	historyColumns     = []string{"id", "nomination_id", "at", "actor_id", "actor", "action", "from_status", "to_status", "comment", "details", "dossier_sha256"}
 	recognitionColumns = []string{"id", "nomination_id", "type", "commune_code", "district_code", "province_code", "unit_path", "campaign_id", "title",
-		"owner_name", "village", "decision_number", "decision_date", "signer", "valid_until", "revoked_at", "revoke_reason", "created_at"}
+		"owner_name", "village", "decision_number", "decision_date", "signer", "valid_until", "revoked_at", "revoke_reason", "created_at",
+		"decision_id", "certificate_number", "signer_title"}
+	decisionColumns = []string{"id", "province_code", "number", "number_key", "decision_date", "signer", "signer_title", "certificates",
+		"created_by", "created_at"}
 )
+
+// decisionRow is the decision of one generated recognition (each has a number of its
+// own): its row, and the recognition's columns that name it.
+func (g *gen) decisionRow(province, number string, decided, at time.Time, signer string) (decision, named []any) {
+	id := g.id("decisions")
+	return []any{id, province, number, store.CompactLower(number), decided, signer, recognition.Chairman, 1, g.approver[province], at},
+		[]any{id, number + "-1", recognition.Chairman}
+}
 
 // nominations streams N nominations, their history and recognitions into the database.
 func (g *gen) nominations(ctx context.Context, w writer, st *Stats) error {
@@ -391,7 +404,7 @@ func (g *gen) nominations(ctx context.Context, w writer, st *Stats) error {
 	// One goroutine generates the next chunk while the current one is copied: the two
 	// cores share the work with PostgreSQL.
 	const chunk = 50_000
-	type batch struct{ noms, hist, recs [][]any }
+	type batch struct{ noms, hist, decs, recs [][]any }
 	batches := make(chan batch, 1)
 	go func() {
 		defer close(batches)
@@ -403,6 +416,7 @@ func (g *gen) nominations(ctx context.Context, w writer, st *Stats) error {
 				b.noms = append(b.noms, one.row)
 				b.hist = append(b.hist, one.history...)
 				if one.recog != nil {
+					b.decs = append(b.decs, one.decision)
 					b.recs = append(b.recs, one.recog)
 				}
 			}
@@ -416,7 +430,7 @@ func (g *gen) nominations(ctx context.Context, w writer, st *Stats) error {
 	started := time.Now()
 	done := 0
 	for b := range batches {
-		noms, hist, recs := b.noms, b.hist, b.recs
+		noms, hist, decs, recs := b.noms, b.hist, b.decs, b.recs
 		size := len(noms)
 		n, err := w.copy(ctx, "nominations", cols, noms)
 		if err != nil {
@@ -427,6 +441,9 @@ func (g *gen) nominations(ctx context.Context, w writer, st *Stats) error {
 			return err
 		}
 		st.History += n
+		if _, err = w.copy(ctx, "decisions", decisionColumns, decs); err != nil {
+			return err
+		}
 		if n, err = w.copy(ctx, "recognitions", recCols, recs); err != nil {
 			return err
 		}
@@ -532,9 +549,12 @@ func (g *gen) one(decisionSeq map[string]int) generated {
 		validYears := set.ValidityYears
 		subj := nomination.GardenSubject{}
 		_ = json.Unmarshal(subject, &subj)
-		out.recog = []any{rid, id, string(typ), commune.Code, district, province, commune.Path, g.campaign[province], title,
-			subj.OwnerName, village, fmt.Sprintf("%d/QĐ-UBND", decisionSeq[province]), dateOnly(decided), "Chủ tịch UBND tỉnh",
-			dateOnly(decided).AddDate(validYears, 0, 0), revokedAt, "", decided}
+		number, signer := fmt.Sprintf("%d/QĐ-UBND", decisionSeq[province]), "Chủ tịch UBND tỉnh"
+		dec, named := g.decisionRow(province, number, dateOnly(decided), decided, signer)
+		out.decision = dec
+		out.recog = append([]any{rid, id, string(typ), commune.Code, district, province, commune.Path, g.campaign[province], title,
+			subj.OwnerName, village, number, dateOnly(decided), signer,
+			dateOnly(decided).AddDate(validYears, 0, 0), revokedAt, "", decided}, named...)
 	}
 	out.row = []any{id, string(typ), string(status), version, commune.Code, district, province, commune.Path, g.campaign[province],
 		set.ID, title, owner, village, textfold.Fold(title + " " + owner + " " + village), string(subject), string(assessJSON), review, res.Total, res.Passes, officer,

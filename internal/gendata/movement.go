@@ -121,7 +121,7 @@ const titleDecisions = 1_000_000
 // campaign, on the decision day.
 func (g *gen) titleNominations(ctx context.Context, w writer, st *Stats) error {
 	g.planTitles()
-	var noms, hist, recs [][]any
+	var noms, hist, decs, recs [][]any
 	seq := map[string]int{}
 	for _, c := range g.communes {
 		held := g.titles[c.Code]
@@ -149,14 +149,19 @@ func (g *gen) titleNominations(ctx context.Context, w writer, st *Stats) error {
 				at, at, nil, rid, hash})
 			hist = append(hist, []any{g.id("nomination_history"), id, at, approver, "tinh." + province, nomination.ActionRecord,
 				nil, string(nomination.Approved), "", string(details), hash})
-			recs = append(recs, []any{rid, id, string(t.typ), c.Code, district, province, c.Path, nil, title,
-				"", "", d.Number, decided, d.Signer, nil, nil, "", at})
+			dec, named := g.decisionRow(province, d.Number, decided, at, d.Signer)
+			decs = append(decs, dec)
+			recs = append(recs, append([]any{rid, id, string(t.typ), c.Code, district, province, c.Path, nil, title,
+				"", "", d.Number, decided, d.Signer, nil, nil, "", at}, named...))
 		}
 	}
 	if _, err := w.copy(ctx, "nominations", nominationColumns, noms); err != nil {
 		return err
 	}
 	if _, err := w.copy(ctx, "nomination_history", historyColumns, hist); err != nil {
+		return err
+	}
+	if _, err := w.copy(ctx, "decisions", decisionColumns, decs); err != nil {
 		return err
 	}
 	n, err := w.copy(ctx, "recognitions", recognitionColumns, recs)

@@ -77,7 +77,7 @@ func (w *sqliteWriter) copy(ctx context.Context, table string, columns []string,
 
 // finish moves the id sequences past the generated ids and refreshes planner statistics.
 func finish(ctx context.Context, st *store.Store) error {
-	tables := []string{"users", "role_grants", "campaigns", "campaign_targets", "nominations", "nomination_history", "recognitions", "criteria_status"}
+	tables := []string{"users", "role_grants", "campaigns", "campaign_targets", "nominations", "nomination_history", "decisions", "recognitions", "criteria_status"}
 	if st.Dialect() == store.Postgres {
 		for _, t := range tables {
 			q := fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s', 'id'), COALESCE((SELECT MAX(id) FROM %s), 1))", t, t)

@@ -129,7 +129,7 @@ func (s *Service) AdminListUsers(ctx context.Context, p *authz.Principal, unitCo
 				mine = append(mine, l)
 			}
 		}
-		out[i].LapsedRoles = lapsedRoles(mine)
+		out[i].LapsedRoles = s.lapsedRoles(mine)
 	}
 	return out, nil
 }

@@ -4,7 +4,6 @@ package identity
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -78,13 +77,21 @@ func (s *Service) insertGrants(ctx context.Context, userID int64, grants []authz
 
 // principalGrants is the user's grants split in two (SPEC §12): those at a unit standing
 // today, with its stored level, give rights; those at a unit no longer valid give none and
-// are kept to be shown.
+// are kept to be shown. The roles delegated to the user today follow their own (SPEC §13).
 func (s *Service) principalGrants(ctx context.Context, userID int64) ([]authz.Grant, []authz.LapsedGrant, error) {
 	all, err := s.grants(ctx, userID)
 	if err != nil {
 		return nil, nil, err
 	}
-	return s.checkGrants(ctx, all)
+	valid, lapsed, err := s.checkGrants(ctx, all)
+	if err != nil {
+		return nil, nil, err
+	}
+	delegated, err := s.delegatedGrants(ctx, userID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return append(valid, delegated...), lapsed, nil
 }
 
 // checkGrants compares each grant with its unit's current row: the grant stands when a
@@ -100,42 +107,90 @@ func (s *Service) checkGrants(ctx context.Context, grants []authz.Grant) ([]auth
 		return nil, nil, err
 	}
 	valid := make([]authz.Grant, 0, len(grants))
-	var lapsed []authz.LapsedGrant
+	var gone []authz.Grant
 	for _, g := range grants {
-		u, ok := current[g.UnitCode]
-		if ok && u.Path == g.UnitPath && slices.Contains(s.authz.LevelsFor(g.Role), string(u.Level)) {
-			g.UnitLevel = u.Level
+		if g, ok := s.standing(g, current); ok {
 			valid = append(valid, g)
 			continue
 		}
-		l, err := s.lapsed(ctx, g)
-		if err != nil {
-			return nil, nil, err
-		}
-		lapsed = append(lapsed, l)
+		gone = append(gone, g)
 	}
-	return valid, lapsed, nil
+	lapsed, err := s.lapsed(ctx, gone)
+	return valid, lapsed, err
 }
 
-// lapsed describes a grant whose unit no longer stands: the last version of the unit at
-// the grant's code and path, when it ended, and what it went into.
-func (s *Service) lapsed(ctx context.Context, g authz.Grant) (authz.LapsedGrant, error) {
-	l := authz.LapsedGrant{Grant: g}
-	var last units.Unit
-	err := s.st.DB(ctx).Where("code = ? AND path = ? AND valid_to IS NOT NULL", g.UnitCode, g.UnitPath).
-		Order("valid_to DESC").Limit(1).Find(&last).Error
-	if err != nil || last.ID == 0 {
-		return l, err
+// standing reports whether g stands at one of the current units (by code): a current row
+// with its code, its path, and a level the role may be held at; the grant comes back with
+// that level.
+func (s *Service) standing(g authz.Grant, current map[string]units.Unit) (authz.Grant, bool) {
+	u, ok := current[g.UnitCode]
+	if !ok || u.Path != g.UnitPath || !slices.Contains(s.authz.LevelsFor(g.Role), string(u.Level)) {
+		return g, false
 	}
-	l.UnitName = last.Name
-	end := *last.ValidTo
-	l.EndedOn = &end
-	succ, err := s.units.Successors(ctx, last.Code, end)
-	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
-		return l, err
+	g.UnitLevel = u.Level
+	return g, true
+}
+
+// lapsed describes grants whose units no longer stand: the last version of each unit at
+// the grant's path, when it ended, and the units to grant again at (units.RegrantAt), in
+// a few queries however many grants lapsed.
+func (s *Service) lapsed(ctx context.Context, grants []authz.Grant) ([]authz.LapsedGrant, error) {
+	if len(grants) == 0 {
+		return nil, nil
 	}
-	l.Successors = succ
-	return l, nil
+	paths := make([]string, len(grants))
+	for i, g := range grants {
+		paths[i] = g.UnitPath
+	}
+	last, err := s.units.LastEnded(ctx, paths)
+	if err != nil {
+		return nil, err
+	}
+	versions := make([]units.Version, 0, len(last))
+	for _, u := range last {
+		versions = append(versions, units.VersionOf(u))
+	}
+	regrant, err := s.units.RegrantAt(ctx, versions)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]authz.LapsedGrant, len(grants))
+	for i, g := range grants {
+		out[i] = authz.LapsedGrant{Grant: g}
+		u, ok := last[g.UnitPath]
+		if !ok {
+			continue
+		}
+		out[i].UnitName = u.Name
+		end := *u.ValidTo
+		out[i].EndedOn = &end
+		for _, r := range regrant[units.VersionOf(u)] {
+			out[i].Successors = append(out[i].Successors, units.Link{Code: r.Code, Name: r.Name, Share: r.Share})
+		}
+	}
+	return out, nil
+}
+
+// tierHeir is the role that took a role's work over where its level ended: since districts
+// ended on 1 July 2025 the review stage is the province's (SPEC §12).
+var tierHeir = map[authz.Role]authz.Role{authz.DistrictReviewer: authz.ProvinceReviewer}
+
+// regrantRole is the role to grant at the unit with code in place of role, lapsed at a
+// unit that ended: the same role where the policy lets it be held at that unit's level
+// (commune roles at the new communes), else its heir at that tier (a district reviewer's
+// at the province), else none. The level is read from the code's format (LevelOfCode),
+// which tells a province from a commune in both trees.
+func (s *Service) regrantRole(role authz.Role, code string) authz.Role {
+	level, ok := units.LevelOfCode(code)
+	if !ok {
+		return ""
+	}
+	for _, r := range []authz.Role{role, tierHeir[role]} {
+		if r != "" && slices.Contains(s.authz.LevelsFor(r), string(level)) {
+			return r
+		}
+	}
+	return ""
 }
 
 func (s *Service) grants(ctx context.Context, userID int64) ([]authz.Grant, error) {

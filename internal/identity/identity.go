@@ -30,6 +30,8 @@ type Service struct {
 	byAddr *Throttle
 	now    func() time.Time
 	cache  *authCache
+	// delegations, when set, gives the roles held through delegations (delegated.go).
+	delegations DelegationSource
 	// beforeCache, when set (tests only), runs between reading a session and caching it,
 	// to place a concurrent change exactly there.
 	beforeCache func()

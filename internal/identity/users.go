@@ -29,9 +29,11 @@ type User struct {
 	PasswordHash string
 	Disabled     bool
 	IsDemo       bool
-	LastSeenAt   *time.Time
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Email is where notifications are mailed when SMTP is configured (nil: none).
+	Email      *string
+	LastSeenAt *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 func (User) TableName() string { return "users" }
@@ -50,30 +52,88 @@ type Account struct {
 	Locale   string   `json:"locale"`
 	Disabled bool     `json:"disabled"`
 	Roles    []RoleAt `json:"roles"`
+	// Email is the address notifications are mailed to (null: none).
+	Email *string `json:"email"`
 	// LapsedRoles are roles held at units that no longer stand: they give no rights
 	// (SPEC §12), and are shown so the user knows and an admin re-grants them.
 	LapsedRoles []LapsedRole `json:"lapsed_roles,omitempty"`
+	// DelegatedRoles are roles held today through another user's delegation (SPEC §13),
+	// shown to the account itself (GET /me) apart from its own.
+	DelegatedRoles []DelegatedRole `json:"delegated_roles,omitempty"`
 }
 
 // LapsedRole is a role at a unit no longer valid: the unit's name while it stood, its
-// last day (empty when its code now names another unit), and the units it went into.
+// last day (empty when no ended version of the unit is found), and the units to grant
+// the role again at.
 type LapsedRole struct {
-	Role       string   `json:"role"`
-	UnitCode   string   `json:"unit_code"`
-	UnitName   string   `json:"unit_name"`
-	EndedOn    string   `json:"ended_on,omitempty"`
-	Successors []string `json:"successors"`
+	Role       string        `json:"role"`
+	UnitCode   string        `json:"unit_code"`
+	UnitName   string        `json:"unit_name"`
+	EndedOn    string        `json:"ended_on,omitempty"`
+	Successors []RegrantUnit `json:"successors"`
 }
 
-func lapsedRoles(lapsed []authz.LapsedGrant) []LapsedRole {
+// RegrantUnit is a unit standing in place of a lapsed grant's unit (units.RegrantAt),
+// named as it stands now, with the share of the old unit that went into it and the role
+// to grant there.
+type RegrantUnit struct {
+	Code  string `json:"code"`
+	Name  string `json:"name"`
+	Share string `json:"share"`
+	// Role is the role to grant at this unit: the lapsed role where it may be held at the
+	// unit's level, else the role that took its work over at that tier (a district
+	// reviewer's at the province: province_reviewer); empty when neither fits (a district
+	// reviewer's old communes, listed as where the district's area now lies).
+	Role string `json:"role,omitempty"`
+}
+
+// RegrantGroup is the units where one role is to be granted again.
+type RegrantGroup struct {
+	Role  string
+	Names []string
+}
+
+// ByRole groups the successors by the role to grant there, in the order listed; the
+// successors without one are left out (see Elsewhere).
+func (r LapsedRole) ByRole() []RegrantGroup {
+	var out []RegrantGroup
+	at := map[string]int{}
+	for _, u := range r.Successors {
+		if u.Role == "" {
+			continue
+		}
+		i, ok := at[u.Role]
+		if !ok {
+			i = len(out)
+			at[u.Role] = i
+			out = append(out, RegrantGroup{Role: u.Role})
+		}
+		out[i].Names = append(out[i].Names, u.Name)
+	}
+	return out
+}
+
+// Elsewhere names the successors where no role of the kind is held.
+func (r LapsedRole) Elsewhere() []string {
+	var out []string
+	for _, u := range r.Successors {
+		if u.Role == "" {
+			out = append(out, u.Name)
+		}
+	}
+	return out
+}
+
+func (s *Service) lapsedRoles(lapsed []authz.LapsedGrant) []LapsedRole {
 	var out []LapsedRole
 	for _, l := range lapsed {
-		r := LapsedRole{Role: string(l.Role), UnitCode: l.UnitCode, UnitName: l.UnitName, Successors: []string{}}
+		r := LapsedRole{Role: string(l.Role), UnitCode: l.UnitCode, UnitName: l.UnitName, Successors: []RegrantUnit{}}
 		if l.EndedOn != nil {
 			r.EndedOn = l.EndedOn.Format(time.DateOnly)
 		}
 		for _, succ := range l.Successors {
-			r.Successors = append(r.Successors, succ.Code)
+			r.Successors = append(r.Successors, RegrantUnit{Code: succ.Code, Name: succ.Name, Share: string(succ.Share),
+				Role: string(s.regrantRole(l.Role, succ.Code))})
 		}
 		out = append(out, r)
 	}
@@ -91,6 +151,7 @@ type NewUser struct {
 	Locale       string
 	Roles        []RoleAt
 	IsDemo       bool
+	Email        string // optional: where notifications are mailed
 }
 
 var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,62}[a-z0-9]$`)
@@ -118,6 +179,7 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (Account, error) {
 	if !validLocale(in.Locale) {
 		v.Add("locale", "must be vi or en")
 	}
+	email := checkEmail(v, in.Email)
 	hash := in.PasswordHash
 	switch {
 	case hash == "" && in.IsDemo:
@@ -148,7 +210,7 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (Account, error) {
 	err := s.st.WithTx(ctx, func(ctx context.Context) error {
 		now := s.now()
 		u := User{Username: in.Username, FullName: in.FullName, Locale: in.Locale, PasswordHash: hash,
-			IsDemo: in.IsDemo, CreatedAt: now, UpdatedAt: now}
+			IsDemo: in.IsDemo, Email: email, CreatedAt: now, UpdatedAt: now}
 		if err := s.st.DB(ctx).Create(&u).Error; err != nil {
 			// Usernames are stored lower-cased, so the unique index also catches "Tinh"
 			// against "tinh", and the loser of two concurrent creates lands here too.
@@ -183,7 +245,7 @@ func toAccount(u User, grants []authz.Grant) Account {
 	for _, g := range grants {
 		roles = append(roles, RoleAt{Role: string(g.Role), UnitCode: g.UnitCode})
 	}
-	return Account{ID: u.ID, Username: u.Username, FullName: u.FullName, Locale: u.Locale, Disabled: u.Disabled, Roles: roles}
+	return Account{ID: u.ID, Username: u.Username, FullName: u.FullName, Locale: u.Locale, Disabled: u.Disabled, Roles: roles, Email: u.Email}
 }
 
 // UserByUsername returns the account or ErrNotFound.
@@ -276,8 +338,10 @@ func (s *Service) Me(ctx context.Context, p *authz.Principal) (Account, error) {
 	if err := s.st.DB(ctx).Where("id = ?", p.UserID).Take(&u).Error; err != nil {
 		return Account{}, err
 	}
-	acc := toAccount(u, p.Grants)
-	acc.LapsedRoles = lapsedRoles(p.Lapsed)
+	own, delegated := splitDelegated(p.Grants)
+	acc := toAccount(u, own)
+	acc.LapsedRoles = s.lapsedRoles(p.Lapsed)
+	acc.DelegatedRoles = delegated
 	return acc, nil
 }
 

@@ -167,11 +167,19 @@ func (e *env) recognize(typ criteria.Type, commune, district, decided string, re
 	if typ == criteria.ModelGarden {
 		validUntil = "2030-12-31"
 	}
+	number := fmt.Sprintf("%d/QĐ-UBND", e.seq)
+	var did int64
+	err = db.Raw(`INSERT INTO decisions (province_code, number, number_key, decision_date, signer, signer_title, certificates, created_at)
+		VALUES ('20', ?, ?, ?, 'Chủ tịch UBND tỉnh', 'Chủ tịch', 1, ?) RETURNING id`,
+		number, store.CompactLower(number), decided, clock).Scan(&did).Error
+	if err != nil {
+		e.t.Fatal(err)
+	}
 	err = db.Exec(`INSERT INTO recognitions (nomination_id, type, commune_code, district_code, province_code, unit_path, title,
-		decision_number, decision_date, signer, valid_until, revoked_at, created_at)
-		VALUES (?, ?, ?, ?, '20', ?, ?, ?, ?, 'Chủ tịch UBND tỉnh', ?, ?, ?)`,
-		nid, string(typ), commune, district, path, "Danh hiệu "+commune, fmt.Sprintf("%d/QĐ-UBND", e.seq), decided,
-		validUntil, revokedAt, clock).Error
+		decision_number, decision_date, signer, valid_until, revoked_at, created_at, decision_id, certificate_number)
+		VALUES (?, ?, ?, ?, '20', ?, ?, ?, ?, 'Chủ tịch UBND tỉnh', ?, ?, ?, ?, ?)`,
+		nid, string(typ), commune, district, path, "Danh hiệu "+commune, number, decided,
+		validUntil, revokedAt, clock, did, number+"-1").Error
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -20,8 +20,10 @@ import (
 
 	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/calendar"
 	"github.com/ntmflow/ntmflow/internal/campaign"
 	"github.com/ntmflow/ntmflow/internal/criteria"
+	"github.com/ntmflow/ntmflow/internal/identity"
 	"github.com/ntmflow/ntmflow/internal/progress"
 	"github.com/ntmflow/ntmflow/internal/recognition"
 	"github.com/ntmflow/ntmflow/internal/store"
@@ -57,7 +59,10 @@ type row struct {
 	UpdatedAt       time.Time
 	SubmittedAt     *time.Time
 	RecognitionID   *int64
-	DossierSHA256   string `gorm:"column:dossier_sha256"`
+	DossierSHA256   string     `gorm:"column:dossier_sha256"`
+	DueOn           *time.Time // the current stage's due date (deadlines.go)
+	MatchKey        string     // owner and village folded, for repeat detection (repeats.go)
+	NoticeUntil     *time.Time // the last day of the public notice endorse opened (notice.go)
 }
 
 func (row) TableName() string { return "nominations" }
@@ -120,7 +125,18 @@ type View struct {
 	SubmittedAt    *time.Time       `json:"submitted_at"`
 	RecognitionID  *int64           `json:"recognition_id"`
 	DossierSHA256  string           `json:"dossier_sha256"`
-	UnitPath       string           `json:"-"`
+	// DueOn is the date (YYYY-MM-DD) the current stage is due, null without a deadline;
+	// Overdue: today in Vietnam is after it (SPEC §13).
+	DueOn   *string `json:"due_on"`
+	Overdue bool    `json:"overdue"`
+	// NoticeUntil is the last day (YYYY-MM-DD) of the public notice the endorsement opened,
+	// null when none was; NoticeOpen: it runs today (SPEC §13, notice.go).
+	NoticeUntil *string `json:"notice_until"`
+	NoticeOpen  bool    `json:"notice_open"`
+	// Duplicates are the active recognitions and other open nominations this one repeats
+	// (SPEC §13, repeats.go); empty when none.
+	Duplicates []Duplicate `json:"duplicates"`
+	UnitPath   string      `json:"-"`
 }
 
 // Summary is a list item: what a list shows, without the full dossier (GET the
@@ -143,6 +159,12 @@ type Summary struct {
 	UpdatedAt     time.Time  `json:"updated_at"`
 	SubmittedAt   *time.Time `json:"submitted_at"`
 	RecognitionID *int64     `json:"recognition_id"`
+	DueOn         *string    `json:"due_on"`
+	Overdue       bool       `json:"overdue"`
+	NoticeUntil   *string    `json:"notice_until"` // as on View (notice.go)
+	NoticeOpen    bool       `json:"notice_open"`
+	// Duplicates as on View (repeats.go), read for the whole page at once.
+	Duplicates []Duplicate `json:"duplicates"`
 }
 
 // Service runs the nomination workflow.
@@ -155,6 +177,9 @@ type Service struct {
 	campaigns    *campaign.Service
 	counters     *progress.Counters
 	blobs        *BlobStore
+	calendar     *calendar.Service
+	objectionsBy *identity.Throttle // objections per client address (notice.go)
+	notifier     Notifier           // hears every transition in its transaction (notify.go)
 	now          func() time.Time
 	transitions  *prometheus.CounterVec
 }
@@ -163,7 +188,8 @@ type Service struct {
 func NewService(st *store.Store, az *authz.Authorizer, u *units.Service, c *criteria.Service, r *recognition.Service, camps *campaign.Service, attachmentDir string) *Service {
 	return &Service{
 		st: st, authz: az, units: u, criteria: c, recognitions: r, campaigns: camps, counters: progress.New(st), blobs: NewBlobStore(attachmentDir),
-		now: func() time.Time { return time.Now().UTC() },
+		calendar: calendar.NewService(st, az), now: func() time.Time { return time.Now().UTC() },
+		objectionsBy: identity.NewThrottle(MaxObjectionsPerAddress, ObjectionWindow),
 		transitions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ntmflow_workflow_transitions_total", Help: "Nomination workflow actions completed, by action and resulting status.",
 		}, []string{"action", "status"}),
@@ -379,6 +405,7 @@ func (s *Service) applyInput(ctx context.Context, p *authz.Principal, r *row, se
 	subj := decodeSubject(criteria.Type(r.Type), r.Subject)
 	r.OwnerName, r.Village = subj.OwnerName(), subj.Village()
 	r.SearchText = textfold.Fold(strings.Join([]string{r.Title, r.OwnerName, r.Village}, " "))
+	r.MatchKey = matchKey(criteria.Type(r.Type), r.OwnerName, r.Village)
 	return nil
 }
 
@@ -541,12 +568,14 @@ func (s *Service) viewOf(ctx context.Context, r *row) (View, error) {
 	return s.view(ctx, r, set)
 }
 
-func (s *Service) view(_ context.Context, r *row, set *criteria.Set) (View, error) {
+func (s *Service) view(ctx context.Context, r *row, set *criteria.Set) (View, error) {
 	v := View{ID: r.ID, Type: r.Type, Status: r.Status, Version: r.Version, CommuneCode: r.CommuneCode,
 		DistrictCode: r.DistrictCode, ProvinceCode: r.ProvinceCode, CampaignID: r.CampaignID, CriteriaSetID: r.CriteriaSetID,
 		Title: r.Title, Subject: json.RawMessage(r.Subject), CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt,
 		UpdatedAt: r.UpdatedAt, SubmittedAt: r.SubmittedAt, RecognitionID: r.RecognitionID, DossierSHA256: r.DossierSHA256,
 		UnitPath: r.UnitPath}
+	v.DueOn, v.Overdue = deadline(r.Status, r.DueOn, s.now())
+	v.NoticeUntil, v.NoticeOpen = notice(r.Status, r.NoticeUntil, s.now())
 	if err := json.Unmarshal([]byte(r.Assessment), &v.Assessment); err != nil {
 		return View{}, err
 	}
@@ -561,6 +590,9 @@ func (s *Service) view(_ context.Context, r *row, set *criteria.Set) (View, erro
 		if err := json.Unmarshal([]byte(*r.Review), v.Review); err != nil {
 			return View{}, err
 		}
+	}
+	if err := s.setDuplicates(ctx, r, &v); err != nil {
+		return View{}, err
 	}
 	return v, nil
 }
@@ -607,6 +639,7 @@ func (s *Service) Update(ctx context.Context, p *authz.Principal, id int64, ifMa
 		if err := s.saveVersioned(ctx, r, ifMatch, map[string]any{
 			"title": r.Title, "owner_name": r.OwnerName, "village": r.Village, "search_text": r.SearchText, "subject": r.Subject, "assessment": r.Assessment,
 			"self_score": r.SelfScore, "self_passes": r.SelfPasses, "campaign_id": r.CampaignID, "dossier_sha256": r.DossierSHA256,
+			"match_key": r.MatchKey,
 		}); err != nil {
 			return err
 		}
@@ -660,6 +693,8 @@ type Filter struct {
 	Query      string
 	Limit      int
 	Cursor     string
+	Overdue    bool   // only the overdue (deadlines.go)
+	Sort       string // "" (newest first) or SortDueOn
 }
 
 // Page is one page of a list.
@@ -685,8 +720,20 @@ func (s *Service) List(ctx context.Context, p *authz.Principal, f Filter) (Page,
 	if f.Type != "" && !criteria.Type(f.Type).Valid() {
 		val.Add("type", criteria.TypesMessage)
 	}
-	var after int64
-	if f.Cursor != "" {
+	var (
+		after    int64
+		afterDue dueCursor
+	)
+	switch {
+	case f.Sort != "" && f.Sort != SortDueOn:
+		val.Add("sort", "must be "+SortDueOn+" or left out (newest first)")
+	case f.Cursor == "":
+	case f.Sort == SortDueOn:
+		var err error
+		if afterDue, err = decodeDueCursor(f.Cursor); err != nil {
+			val.Add("cursor", "is not a cursor from a previous page")
+		}
+	default:
 		var err error
 		if after, err = store.DecodeCursor(f.Cursor); err != nil {
 			val.Add("cursor", "is not a cursor from a previous page")
@@ -725,13 +772,27 @@ func (s *Service) List(ctx context.Context, p *authz.Principal, f Filter) (Page,
 		conds = append(conds, store.Like("search_text"))
 		args = append(args, "%"+store.EscapeLike(term)+"%")
 	}
+	if f.Overdue {
+		cond, condArgs := overdueCond(s.now())
+		conds = append(conds, cond)
+		args = append(args, condArgs...)
+	}
+	order := "id DESC"
 	if after > 0 {
 		conds = append(conds, "id < ?")
 		args = append(args, after)
 	}
+	if f.Sort == SortDueOn {
+		order = dueOrder
+		if afterDue.id > 0 {
+			cond, condArgs := afterDue.after()
+			conds = append(conds, cond)
+			args = append(args, condArgs...)
+		}
+	}
 	// A plain Scan: the hot list path skips gorm's reflection.
 	rows, err := s.scopedList(ctx, p, narrow, `id, type, status, version, commune_code, district_code, province_code, campaign_id,
-		title, owner_name, village, self_score, self_passes, created_at, updated_at, submitted_at, recognition_id`, conds, args, f.Limit+1)
+		title, owner_name, village, self_score, self_passes, created_at, updated_at, submitted_at, recognition_id, due_on, notice_until`, conds, args, order, f.Limit+1)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return page, nil
 	}
@@ -739,21 +800,36 @@ func (s *Service) List(ctx context.Context, p *authz.Principal, f Filter) (Page,
 		return Page{}, err
 	}
 	defer rows.Close()
+	now := s.now()
+	var stored []*time.Time // the due dates as stored, the keys of the order by due date
 	for rows.Next() {
-		var it Summary
+		var (
+			it             Summary
+			due, noticeDay *time.Time
+		)
 		if err := rows.Scan(&it.ID, &it.Type, &it.Status, &it.Version, &it.CommuneCode, &it.DistrictCode, &it.ProvinceCode,
 			&it.CampaignID, &it.Title, &it.OwnerName, &it.Village, &it.SelfScore, &it.SelfPasses, &it.CreatedAt, &it.UpdatedAt,
-			&it.SubmittedAt, &it.RecognitionID); err != nil {
+			&it.SubmittedAt, &it.RecognitionID, &due, &noticeDay); err != nil {
 			return Page{}, err
 		}
+		it.DueOn, it.Overdue = deadline(it.Status, due, now)
+		it.NoticeUntil, it.NoticeOpen = notice(it.Status, noticeDay, now)
 		page.Items = append(page.Items, it)
+		stored = append(stored, due)
 	}
 	if err := rows.Err(); err != nil {
 		return Page{}, err
 	}
 	if len(page.Items) > f.Limit {
 		page.Items = page.Items[:f.Limit]
-		page.NextCursor = store.EncodeCursor(page.Items[len(page.Items)-1].ID)
+		last := page.Items[len(page.Items)-1]
+		page.NextCursor = store.EncodeCursor(last.ID)
+		if f.Sort == SortDueOn {
+			page.NextCursor = newDueCursor(stored[f.Limit-1], last.ID).encode()
+		}
+	}
+	if err := s.setPageDuplicates(ctx, page.Items); err != nil {
+		return Page{}, err
 	}
 	return page, nil
 }

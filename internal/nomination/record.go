@@ -85,7 +85,7 @@ func (s *Service) Record(ctx context.Context, p *authz.Principal, in Input, d De
 		if err := s.insert(ctx, &r); err != nil {
 			return err
 		}
-		rec, err := s.issueRecognition(ctx, &r, set, &d)
+		rec, err := s.issueRecognition(ctx, p, &r, set, &d)
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/criteria"
+	"github.com/ntmflow/ntmflow/internal/textfold"
 )
 
 // GardenSubject describes a model garden (SPEC §6).
@@ -58,6 +59,23 @@ func (s Subject) Village() string {
 	}
 	if s.Residential != nil {
 		return s.Residential.Village
+	}
+	return ""
+}
+
+// matchKey is what two nominations of one type and commune share when they name the same
+// subject (SPEC §13, repeat nominations): a garden's owner and village, a residential
+// area's village, folded (diacritics, case and spacing ignored); "" for a commune title,
+// which has no key and is never matched. The line feed between owner and village is never
+// left in a folded name, so no other pair of names gives the same key. Stored in
+// match_key on nominations and recognitions; migration 00019 computes it in SQL for the
+// rows stored before it, with the same fold (store.FoldSQL).
+func matchKey(typ criteria.Type, owner, village string) string {
+	switch typ {
+	case criteria.ModelGarden:
+		return textfold.Fold(owner) + "\n" + textfold.Fold(village)
+	case criteria.ModelResidentialArea:
+		return textfold.Fold(village)
 	}
 	return ""
 }

@@ -117,7 +117,12 @@ func (w *titles) endorse(t *testing.T, v nomination.View) nomination.View {
 		Summary: "Đạt đủ tiêu chí", VisitedOn: "2022-08-01"}); err != nil {
 		t.Fatal(err)
 	}
-	step(w.district, "endorse")
+	// Endorsed in August 2022: the demo title sets' 15-day public notice has ended before
+	// the decisions of September 2022 these tests record.
+	if v, err = w.a.Nominations.AsOf(time.Date(2022, 8, 20, 2, 0, 0, 0, time.UTC)).Transition(ctx, w.district, v.ID, v.Version,
+		nomination.TransitionInput{Action: "endorse"}); err != nil {
+		t.Fatalf("endorse: %v", err)
+	}
 	return v
 }
 
@@ -319,9 +324,12 @@ func TestRecordHistoricTitles(t *testing.T) {
 	if err != nil || rec.ValidUntil != nil || rec.DecisionNumber != "2345/QĐ-UBND" || rec.CampaignID == nil || *rec.CampaignID != camp.ID {
 		t.Fatalf("recognition %+v, %v", rec, err)
 	}
-	// A decision number is used once per province, as for approve.
+	// A decision number names one decision of the province, as for approve: recording
+	// under it with another signer is a conflict (the same date and signer would add to it).
 	again := titleInput(criteria.AdvancedNTMCommune, "06220", nil)
-	if _, err := w.a.Nominations.AsOf(day.AddDate(2, 0, 0)).Record(ctx, w.province, again, decision); !errors.Is(err, apperr.ErrConflict) {
+	other := decision
+	other.Signer = "Lương Trọng Quỳnh"
+	if _, err := w.a.Nominations.AsOf(day.AddDate(2, 0, 0)).Record(ctx, w.province, again, other); !errors.Is(err, apperr.ErrConflict) {
 		t.Fatalf("decision number reused: %v", err)
 	}
 	// Now Hải Yến holds NTM: advanced may be recorded, and the counters agree.

@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/authz"
 	"github.com/ntmflow/ntmflow/internal/criteria"
@@ -28,6 +30,10 @@ type historyRow struct {
 	Comment       string
 	Details       *string
 	DossierSHA256 string `gorm:"column:dossier_sha256"`
+	// OnBehalfOf is the delegator's username when the actor acted only through a
+	// delegation (SPEC §13), with the delegation; nil when acting in their own right.
+	OnBehalfOf   *string
+	DelegationID *int64
 }
 
 func (historyRow) TableName() string { return "nomination_history" }
@@ -36,6 +42,7 @@ func (historyRow) TableName() string { return "nomination_history" }
 type HistoryEntry struct {
 	At            time.Time       `json:"at"`
 	Actor         string          `json:"actor"`
+	OnBehalfOf    *string         `json:"on_behalf_of"` // the delegator, when actor acted through a delegation
 	Action        string          `json:"action"`
 	From          *Status         `json:"from"`
 	To            Status          `json:"to"`
@@ -44,11 +51,15 @@ type HistoryEntry struct {
 	Details       json.RawMessage `json:"details,omitempty"`
 }
 
-// Decision is the province's recognition decision, given with approve.
+// Decision is the province's recognition decision, given with approve. Approving under
+// the number of a decision the province already has adds the nomination to it when the
+// date and signer match (recognition.Service.Issue). SignerTitle is recognition.Chairman
+// or recognition.ViceChairman; empty takes the existing decision's, or the chairman's.
 type Decision struct {
-	Number string `json:"number"`
-	Date   string `json:"date"`
-	Signer string `json:"signer"`
+	Number      string `json:"number"`
+	Date        string `json:"date"`
+	Signer      string `json:"signer"`
+	SignerTitle string `json:"signer_title,omitempty"`
 }
 
 // TransitionInput is the body of POST …/transitions.
@@ -72,86 +83,119 @@ func (s *Service) Transition(ctx context.Context, p *authz.Principal, id int64, 
 	if !IsTransition(in.Action) {
 		return View{}, apperr.Invalid("action", "must be one of submit, withdraw, start_review, return, reject, endorse, send_back, approve, revoke")
 	}
-	in.Comment = strings.TrimSpace(in.Comment)
-	var (
-		out View
-		r   *row
-		set *criteria.Set
-	)
+	var done *transitioned
 	err := s.st.WithTx(ctx, func(ctx context.Context) error {
 		var err error
-		if r, err = s.loadForUpdate(ctx, p, id); err != nil {
+		if done, err = s.transition(ctx, p, id, ifMatch, in); err != nil {
 			return err
 		}
-		rule, err := s.checkAction(p, r, in.Action, ifMatch)
-		if err != nil {
-			return err
-		}
-		if set, err = s.criteria.Get(ctx, r.CriteriaSetID); err != nil {
-			return err
-		}
-		if err := s.checkGuards(ctx, r, set, rule, in); err != nil {
-			return err
-		}
-		from := r.Status
-		fields := map[string]any{"status": rule.To}
-		recYear, recDelta := 0, 0
-		r.Status = rule.To
-		var details any
-		switch in.Action {
-		case "submit":
-			// A new round: the previous review stays in the history, not on the dossier.
-			now := s.now()
-			fields["submitted_at"], fields["review"] = now, nil
-			r.SubmittedAt, r.Review = &now, nil
-		case "approve":
-			rec, err := s.issueRecognition(ctx, r, set, in.Decision)
-			if err != nil {
-				return err
-			}
-			fields["recognition_id"] = rec.ID
-			r.RecognitionID = &rec.ID
-			details = recognitionDetails(in.Decision, rec)
-			recDelta = 1
-		case "revoke":
-			decided, err := s.recognitions.RevokeForNomination(ctx, r.ID, in.Comment)
-			if err != nil {
-				return err
-			}
-			recYear, recDelta = decided.Year(), -1
-		}
-		// Only submit changes the dossier (it clears the review); every other transition
-		// keeps the stored hash, which saves re-reading the attachments.
-		if in.Action == "submit" {
-			if r.DossierSHA256, err = s.dossierHash(ctx, r); err != nil {
-				return err
-			}
-			fields["dossier_sha256"] = r.DossierSHA256
-		}
-		if err := s.saveVersioned(ctx, r, ifMatch, fields); err != nil {
-			return err
-		}
-		if err := s.writeHistory(ctx, p, r, in.Action, &from, in.Comment, details); err != nil {
-			return err
-		}
-		// Counters last, after the version-checked update: a stale request fails before it
-		// takes any counter lock, and counter rows stay locked only until the commit.
-		if in.Action == "approve" {
-			date, _ := time.Parse(time.DateOnly, in.Decision.Date)
-			recYear = date.Year()
-		}
-		return s.counters.Apply(ctx, progress.Change{Nomination: r.counted(), From: string(from), To: string(r.Status),
-			Recognized: recDelta, RecognizedYear: recYear})
+		return s.counters.Apply(ctx, done.change)
 	})
 	if err != nil {
 		return View{}, err
 	}
 	// The answer is built after the commit: no locks are held while it is encoded.
-	out, err = s.view(ctx, r, set)
+	return s.transitioned(ctx, done)
+}
+
+// transitioned is one workflow action done inside a transaction not yet committed: the
+// row as written, its set, the recognition approve issued, and the change the progress
+// counters must take.
+type transitioned struct {
+	r      *row
+	set    *criteria.Set
+	action string
+	rec    *recognition.Recognition
+	change progress.Change
+}
+
+// transitioned answers a committed action: the nomination as it now stands, and the
+// action counted in the metrics.
+func (s *Service) transitioned(ctx context.Context, t *transitioned) (View, error) {
+	out, err := s.view(ctx, t.r, t.set)
 	if err == nil {
-		s.transitions.WithLabelValues(in.Action, string(out.Status)).Inc()
+		s.transitions.WithLabelValues(t.action, string(out.Status)).Inc()
 	}
 	return out, err
+}
+
+// transition performs in on nomination id inside the caller's transaction, in the order
+// Transition documents, and returns what it did; the caller applies the counters' change
+// (last: a stale request fails before it takes any counter lock, and counter rows stay
+// locked only until the commit). Every approval goes through here, one nomination's and
+// each of a decision's (ApproveUnderDecision).
+func (s *Service) transition(ctx context.Context, p *authz.Principal, id int64, ifMatch int, in TransitionInput) (*transitioned, error) {
+	in.Comment = strings.TrimSpace(in.Comment)
+	r, err := s.loadForUpdate(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	rule, err := s.checkAction(p, r, in.Action, ifMatch)
+	if err != nil {
+		return nil, err
+	}
+	set, err := s.criteria.Get(ctx, r.CriteriaSetID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkGuards(ctx, r, set, rule, in); err != nil {
+		return nil, err
+	}
+	from := r.Status
+	fields := map[string]any{"status": rule.To}
+	recYear, recDelta := 0, 0
+	r.Status = rule.To
+	var (
+		details any
+		rec     *recognition.Recognition
+	)
+	switch in.Action {
+	case "submit":
+		// A new round: the previous review stays in the history, not on the dossier.
+		now := s.now()
+		fields["submitted_at"], fields["review"] = now, nil
+		r.SubmittedAt, r.Review = &now, nil
+	case "approve":
+		if rec, err = s.issueRecognition(ctx, p, r, set, in.Decision); err != nil {
+			return nil, err
+		}
+		fields["recognition_id"] = rec.ID
+		r.RecognitionID = &rec.ID
+		details = recognitionDetails(in.Decision, rec)
+		recYear, recDelta = rec.DecisionDate.Year(), 1
+	case "revoke":
+		decided, err := s.recognitions.RevokeForNomination(ctx, r.ID, in.Comment)
+		if err != nil {
+			return nil, err
+		}
+		recYear, recDelta = decided.Year(), -1
+	}
+	// The stage this transition starts, and when it is due (deadlines.go).
+	if err := s.setDue(ctx, r, set, from, fields); err != nil {
+		return nil, err
+	}
+	// The public notice endorse opens (notice.go).
+	s.openNotice(r, set, fields)
+	// Only submit changes the dossier (it clears the review); every other transition
+	// keeps the stored hash, which saves re-reading the attachments.
+	if in.Action == "submit" {
+		if r.DossierSHA256, err = s.dossierHash(ctx, r); err != nil {
+			return nil, err
+		}
+		fields["dossier_sha256"] = r.DossierSHA256
+	}
+	if err := s.saveVersioned(ctx, r, ifMatch, fields); err != nil {
+		return nil, err
+	}
+	if err := s.writeHistory(ctx, p, r, in.Action, &from, in.Comment, details); err != nil {
+		return nil, err
+	}
+	// Whoever must act next hears of it in this transaction (notify.go).
+	if err := s.notifyTransition(ctx, p, r, rule, from, in.Comment); err != nil {
+		return nil, err
+	}
+	return &transitioned{r: r, set: set, action: in.Action, rec: rec,
+		change: progress.Change{Nomination: r.counted(), From: string(from), To: string(r.Status), Recognized: recDelta, RecognizedYear: recYear}}, nil
 }
 
 func (s *Service) checkGuards(ctx context.Context, r *row, set *criteria.Set, rule Rule, in TransitionInput) error {
@@ -163,7 +207,8 @@ func (s *Service) checkGuards(ctx context.Context, r *row, set *criteria.Set, ru
 }
 
 // addGuardProblems adds to val what rule's guards find wrong with r and the input; the
-// error is a failed read, never the client's.
+// error is a failed read, or the 409 of a guard that is about the nomination's state, not
+// the input (NeedsNoticeOver).
 func (s *Service) addGuardProblems(ctx context.Context, r *row, set *criteria.Set, rule Rule, in TransitionInput, val *apperr.ValidationError) error {
 	for _, g := range rule.Needs {
 		switch g {
@@ -199,9 +244,13 @@ func (s *Service) addGuardProblems(ctx context.Context, r *row, set *criteria.Se
 				val.Add("review", fmt.Sprintf("the saved review does not pass (%g of %g points; all required criteria must be met)", rv.TotalScore, set.PassRule.MinScore))
 			}
 		case NeedsDecision:
-			checkDecision(in.Decision, s.now(), val)
+			checkDecision(in.Decision, s.now(), val, "decision.")
 		case NeedsPrerequisite:
 			if err := s.checkPrerequisite(ctx, criteria.Type(r.Type), r.CommuneCode, val); err != nil {
+				return err
+			}
+		case NeedsNoticeOver:
+			if err := s.checkNoticeOver(ctx, r); err != nil {
 				return err
 			}
 		}
@@ -232,19 +281,25 @@ func (s *Service) checkPrerequisite(ctx context.Context, typ criteria.Type, comm
 	return nil
 }
 
-func checkDecision(d *Decision, now time.Time, val *apperr.ValidationError) {
+// checkDecision validates the decision an approval names, reporting each field as
+// prefix + its name ("decision.number" in a transition, "number" in a decision's body).
+func checkDecision(d *Decision, now time.Time, val *apperr.ValidationError, prefix string) {
 	if d == nil {
-		val.Add("decision", "number, date and signer of the decision are required")
+		val.Add(strings.TrimSuffix(prefix, "."), "number, date and signer of the decision are required")
 		return
 	}
-	d.Number, d.Signer = cleanText(d.Number), cleanText(d.Signer)
+	d.Number, d.Signer = cleanText(norm.NFC.String(d.Number)), cleanText(norm.NFC.String(d.Signer))
+	d.SignerTitle = cleanText(norm.NFC.String(d.SignerTitle))
 	if d.Number == "" || utf8.RuneCountInString(d.Number) > 64 {
-		val.Add("decision.number", "is required (at most 64 characters)")
+		val.Add(prefix+"number", "is required (at most 64 characters)")
 	}
 	if d.Signer == "" || utf8.RuneCountInString(d.Signer) > 200 {
-		val.Add("decision.signer", "is required (at most 200 characters)")
+		val.Add(prefix+"signer", "is required (at most 200 characters)")
 	}
-	checkPastDate(val, "decision.date", d.Date, now)
+	if d.SignerTitle != "" && !recognition.ValidSignerTitle(d.SignerTitle) {
+		val.Add(prefix+"signer_title", "must be "+strings.Join(recognition.SignerTitles, " or "))
+	}
+	checkPastDate(val, prefix+"date", d.Date, now)
 }
 
 // earliestDate bounds every date typed into a dossier from below: the movement's records
@@ -275,33 +330,40 @@ func checkPastDate(val *apperr.ValidationError, field, value string, now time.Ti
 	return date
 }
 
-// issueRecognition stores the recognition of r decided by d. A set with validity 0 (a
-// commune title) gives a recognition without expiry.
-func (s *Service) issueRecognition(ctx context.Context, r *row, set *criteria.Set, d *Decision) (*recognition.Recognition, error) {
+// issueRecognition stores the recognition of r decided by d, under the province's
+// decision d names (joined or created by p). A set with validity 0 (a commune title)
+// gives a recognition without expiry.
+func (s *Service) issueRecognition(ctx context.Context, p *authz.Principal, r *row, set *criteria.Set, d *Decision) (*recognition.Recognition, error) {
 	date, _ := time.Parse(time.DateOnly, d.Date)
 	subj := decodeSubject(criteria.Type(r.Type), r.Subject)
 	rec := &recognition.Recognition{
 		NominationID: r.ID, Type: r.Type, CommuneCode: r.CommuneCode, DistrictCode: r.DistrictCode,
 		ProvinceCode: r.ProvinceCode, UnitPath: r.UnitPath, CampaignID: r.CampaignID, Title: r.Title,
-		OwnerName: subj.OwnerName(), Village: subj.Village(), DecisionNumber: d.Number, DecisionDate: date,
-		Signer: d.Signer,
+		OwnerName: subj.OwnerName(), Village: subj.Village(), MatchKey: r.MatchKey, DecisionNumber: d.Number, DecisionDate: date,
+		Signer: d.Signer, SignerTitle: d.SignerTitle,
 	}
 	if set.ValidityYears > 0 {
 		until := date.AddDate(set.ValidityYears, 0, 0)
 		rec.ValidUntil = &until
 	}
-	return rec, s.recognitions.Issue(ctx, rec)
+	return rec, s.recognitions.Issue(ctx, rec, p.UserID)
 }
 
-// recognitionDetails are the history details of a decision that issued rec; valid_until
-// is null for a recognition without expiry.
+// recognitionDetails are the history details of a decision that issued rec: the decision
+// as it stands (a joined one keeps its own spelling and title), the recognition and its
+// certificate number; valid_until is null for a recognition without expiry.
 func recognitionDetails(d *Decision, rec *recognition.Recognition) map[string]any {
-	return map[string]any{"decision": d, "recognition_id": rec.ID, "valid_until": recognition.FormatValidUntil(rec.ValidUntil)}
+	held := Decision{Number: rec.DecisionNumber, Date: d.Date, Signer: rec.Signer, SignerTitle: rec.SignerTitle}
+	return map[string]any{"decision": held, "decision_id": rec.DecisionID, "recognition_id": rec.ID,
+		"certificate_number": rec.CertificateNumber, "valid_until": recognition.FormatValidUntil(rec.ValidUntil)}
 }
 
 func (s *Service) writeHistory(ctx context.Context, p *authz.Principal, r *row, action string, from *Status, comment string, details any) error {
 	h := historyRow{NominationID: r.ID, At: s.now(), ActorID: p.UserID, Actor: p.Username, Action: action,
 		FromStatus: from, ToStatus: r.Status, Comment: comment, DossierSHA256: r.DossierSHA256}
+	if via, ok := actingThrough(s.authz, p, action, r.UnitPath, from); ok {
+		h.OnBehalfOf, h.DelegationID = &via.DelegatedBy, &via.DelegationID
+	}
 	if details != nil {
 		b, err := json.Marshal(details)
 		if err != nil {
@@ -330,7 +392,7 @@ func (s *Service) historyOf(ctx context.Context, r *row) ([]HistoryEntry, error)
 	}
 	out := make([]HistoryEntry, len(rows))
 	for i, h := range rows {
-		out[i] = HistoryEntry{At: h.At, Actor: h.Actor, Action: h.Action, From: h.FromStatus, To: h.ToStatus,
+		out[i] = HistoryEntry{At: h.At, Actor: h.Actor, OnBehalfOf: h.OnBehalfOf, Action: h.Action, From: h.FromStatus, To: h.ToStatus,
 			Comment: h.Comment, DossierSHA256: h.DossierSHA256}
 		if h.Details != nil {
 			out[i].Details = json.RawMessage(*h.Details)

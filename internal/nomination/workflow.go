@@ -44,6 +44,10 @@ const (
 	// NeedsPrerequisite: the commune holds, active, the title the nominated one needs
 	// (criteria.Type.Prerequisite); nothing for a type that needs none.
 	NeedsPrerequisite Guard = "prerequisite"
+	// NeedsNoticeOver: the public notice endorse opened (if its set has one) has ended and
+	// every objection to the nomination is answered (notice.go). Not a form problem: 409
+	// notice_open or objections_unresolved, checked before the guards that read the input.
+	NeedsNoticeOver Guard = "notice_over"
 )
 
 // Actions that change the dossier without changing the status.
@@ -66,6 +70,9 @@ type Rule struct {
 	From   []Status
 	To     Status
 	Needs  []Guard
+	// Optional marks an action its roles may take but the procedure never waits for
+	// (withdraw, revoke): nobody is asked to take it (notify.go, WaitingOn).
+	Optional bool
 }
 
 // Workflow is the whole table of SPEC §6. Casbin decides whether the role may do the
@@ -78,7 +85,7 @@ type Rule struct {
 var Workflow = []Rule{
 	{Action: ActionUpdate, By: byCommune, From: []Status{Draft, Returned}},
 	{Action: "submit", By: byCommune, From: []Status{Draft, Returned}, To: Submitted, Needs: []Guard{NeedsComplete}},
-	{Action: "withdraw", By: byCommune, From: []Status{Submitted}, To: Withdrawn},
+	{Action: "withdraw", By: byCommune, From: []Status{Submitted}, To: Withdrawn, Optional: true},
 	{Action: "start_review", By: byReviewers, From: []Status{Submitted}, To: UnderReview},
 	{Action: ActionReview, By: byReviewers, From: []Status{UnderReview}},
 	{Action: "return", By: byReviewers, From: []Status{UnderReview}, To: Returned, Needs: []Guard{NeedsComment}},
@@ -86,8 +93,8 @@ var Workflow = []Rule{
 	{Action: "endorse", By: byReviewers, From: []Status{UnderReview}, To: Endorsed, Needs: []Guard{NeedsPassingReview}},
 	{Action: "send_back", By: byApprover, From: []Status{Endorsed}, To: UnderReview, Needs: []Guard{NeedsComment}},
 	{Action: "reject", By: byApprover, From: []Status{Endorsed}, To: Rejected, Needs: []Guard{NeedsComment}},
-	{Action: "approve", By: byApprover, From: []Status{Endorsed}, To: Approved, Needs: []Guard{NeedsDecision, NeedsPrerequisite}},
-	{Action: "revoke", By: byApprover, From: []Status{Approved}, To: Revoked, Needs: []Guard{NeedsComment}},
+	{Action: "approve", By: byApprover, From: []Status{Endorsed}, To: Approved, Needs: []Guard{NeedsNoticeOver, NeedsDecision, NeedsPrerequisite}},
+	{Action: "revoke", By: byApprover, From: []Status{Approved}, To: Revoked, Needs: []Guard{NeedsComment}, Optional: true},
 	{Action: ActionRecord, By: byApprover, To: Approved, Needs: []Guard{NeedsDecision, NeedsPrerequisite}},
 }
 

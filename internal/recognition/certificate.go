@@ -132,7 +132,7 @@ func newCertificatePDF(d CertificateData) (*fpdf.Fpdf, error) {
 	// A certificate is exactly one page: never let a long line spill onto a second.
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(0, 0, 0)
-	pdf.SetTitle("Giấy chứng nhận số "+strconv.FormatInt(d.Recognition.ID, 10), true)
+	pdf.SetTitle("Giấy chứng nhận số "+certificateNumber(d.Recognition), true)
 	pdf.SetAuthor("Ủy ban nhân dân "+d.ProvinceName, true)
 	pdf.SetCreator("ntmflow", false)
 	if err := addFonts(pdf); err != nil {
@@ -148,7 +148,7 @@ func newCertificatePDF(d CertificateData) (*fpdf.Fpdf, error) {
 func cleanData(d CertificateData) CertificateData {
 	r := &d.Recognition
 	for _, s := range []*string{&d.CommuneName, &d.DistrictName, &d.ProvinceName, &d.VerifyURL,
-		&r.Title, &r.OwnerName, &r.Village, &r.DecisionNumber, &r.Signer} {
+		&r.Title, &r.OwnerName, &r.Village, &r.DecisionNumber, &r.Signer, &r.SignerTitle, &r.CertificateNumber} {
 		*s = clean(*s)
 	}
 	return d
@@ -199,11 +199,27 @@ func diamond(pdf *fpdf.Fpdf, x, y, r float64) {
 	pdf.Polygon([]fpdf.PointType{{X: x - r, Y: y}, {X: x, Y: y - r}, {X: x + r, Y: y}, {X: x, Y: y + r}}, "F")
 }
 
+// certificateNumber is the number the certificate carries: its own under the decision
+// ("1520/QĐ-UBND-2"), or the recognition's id for one built without (a sample).
+func certificateNumber(r Recognition) string {
+	if r.CertificateNumber != "" {
+		return r.CertificateNumber
+	}
+	return strconv.FormatInt(r.ID, 10)
+}
+
 // drawHeading prints the certificate number, the national motto block and the issuer.
 func drawHeading(pdf *fpdf.Fpdf, d CertificateData) {
-	setFont(pdf, sans, "", 9, ink)
+	// A long decision number gets a smaller face rather than run into the motto block.
+	number := "Số: " + certificateNumber(d.Recognition)
+	for size := 9.0; ; size -= 0.5 {
+		setFont(pdf, sans, "", size, ink)
+		if size <= 6 || pdf.GetStringWidth(number) <= 72 {
+			break
+		}
+	}
 	pdf.SetXY(18, 16)
-	pdf.CellFormat(60, 5, "Số: "+strconv.FormatInt(d.Recognition.ID, 10), "", 0, "L", false, 0, "")
+	pdf.CellFormat(72, 5, number, "", 0, "L", false, 0, "")
 
 	setFont(pdf, serif, "B", 13, ink)
 	centered(pdf, 19, 6, "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM")
@@ -317,10 +333,23 @@ func drawSignature(pdf *fpdf.Fpdf, d CertificateData) {
 	setFont(pdf, serif, "", 12, ink)
 	line(signY, 6, signingDate(d.ProvinceName, d.Recognition.DecisionDate))
 	setFont(pdf, serif, "B", 12.5, ink)
-	line(signY+7, 6, "TM. ỦY BAN NHÂN DÂN")
-	line(signY+13, 6, "CHỦ TỊCH")
+	y := signY + 7
+	for _, txt := range signingAuthority(d.Recognition.SignerTitle) {
+		line(y, 6, txt)
+		y += 6
+	}
 	setFont(pdf, serif, "B", 13.5, ink)
 	line(178, 7, d.Recognition.Signer)
+}
+
+// signingAuthority is the Vietnamese administrative signature block above the signer's
+// name: on behalf of the committee (TM.), the chairman signs as such; a vice-chairman
+// signs for the chairman (KT., "ký thay") under his own title.
+func signingAuthority(title string) []string {
+	if title == ViceChairman {
+		return []string{"TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"}
+	}
+	return []string{"TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"}
 }
 
 // signingDate is the administrative "<Place>, ngày dd tháng mm năm yyyy" line,

@@ -56,18 +56,28 @@ const maxSteps = 8
 //
 // A version's predecessors are read on its last day (today for a current one): a row a
 // reform left unchanged (Tỉnh Phú Thọ keeps its row and took in two provinces) gets them at
-// a reform after its own valid_from.
+// a reform after its own valid_from. The history is read at once (units.LoadHistory), a
+// few queries however many units went into the unit.
 func unitPaths(ctx context.Context, us *units.Service, code string, withPredecessors bool, now time.Time) ([]string, error) {
-	u, err := us.Get(ctx, code)
-	if errors.Is(err, apperr.ErrNotFound) {
-		return nil, apperr.Invalid("unit", "is not a current unit")
-	} else if err != nil {
+	notCurrent := apperr.Invalid("unit", "is not a current unit")
+	if !withPredecessors {
+		u, err := us.Get(ctx, code)
+		if errors.Is(err, apperr.ErrNotFound) {
+			return nil, notCurrent
+		} else if err != nil {
+			return nil, err
+		}
+		return []string{u.Path}, nil
+	}
+	h, err := us.LoadHistory(ctx, []string{code}, units.Backward)
+	if err != nil {
 		return nil, err
 	}
-	paths := []string{u.Path}
-	if !withPredecessors {
-		return paths, nil
+	u, ok := h.Current(code)
+	if !ok {
+		return nil, notCurrent
 	}
+	paths := []string{u.Path}
 	seen := map[int64]bool{u.ID: true}
 	queue := []units.Unit{u}
 	for steps := 0; len(queue) > 0 && steps < 1000; steps++ {
@@ -77,18 +87,13 @@ func unitPaths(ctx context.Context, us *units.Service, code string, withPredeces
 		if v.ValidTo != nil {
 			on = dateOnly(*v.ValidTo)
 		}
-		links, err := us.Predecessors(ctx, v.Code, on)
-		if err != nil {
-			return nil, err
+		w, ok := h.On(v.Code, on)
+		if !ok {
+			return nil, apperr.ErrNotFound
 		}
-		for _, l := range links {
-			p, err := predecessorVersion(ctx, us, l.Code, v)
-			if errors.Is(err, apperr.ErrNotFound) {
-				continue
-			} else if err != nil {
-				return nil, err
-			}
-			if seen[p.ID] {
+		for _, l := range h.Predecessors(w, on) {
+			p, ok := predecessorVersion(h, l.Code, v)
+			if !ok || seen[p.ID] {
 				continue
 			}
 			seen[p.ID] = true
@@ -103,28 +108,20 @@ func unitPaths(ctx context.Context, us *units.Service, code string, withPredeces
 // before v took effect, or, when v is a row the reform left unchanged (a province keeping
 // its name that absorbed others), the one standing the day before the two-tier reform
 // (units.Link does not carry its reform's date).
-func predecessorVersion(ctx context.Context, us *units.Service, code string, v units.Unit) (units.Unit, error) {
+func predecessorVersion(h *units.History, code string, v units.Unit) (units.Unit, bool) {
 	for _, d := range []time.Time{v.ValidFrom.AddDate(0, 0, -1), units.TwoTierValidFrom.AddDate(0, 0, -1)} {
-		p, err := us.GetOn(ctx, code, dateOnly(d))
-		if errors.Is(err, apperr.ErrNotFound) {
-			continue
-		} else if err != nil {
-			return units.Unit{}, err
-		}
-		if p.ID != v.ID && p.ValidTo != nil {
-			return p, nil
+		if p, ok := h.On(code, dateOnly(d)); ok && p.ID != v.ID && p.ValidTo != nil {
+			return p, true
 		}
 	}
-	return units.Unit{}, apperr.ErrNotFound
+	return units.Unit{}, false
 }
 
-// describer names units of recognitions, caching what it read: a list of a thousand
-// recognitions reads each unit version once.
+// describer names units of recognitions from their history, read at once for the list
+// (units.LoadHistory): a list of a thousand recognitions costs a few queries.
 type describer struct {
-	us       *units.Service
+	h        *units.History
 	earliest time.Time
-	current  map[string]units.Unit
-	on       map[string]units.Unit // code + " " + day → version, Unit{} when none
 	nowOf    map[int64][]units.Link
 	within   string // a path of today: successors outside it are not named
 }
@@ -140,59 +137,43 @@ func newDescriber(ctx context.Context, us *units.Service, list []Recognition, wi
 	for _, r := range list {
 		codes = append(codes, r.CommuneCode, r.DistrictCode, r.ProvinceCode)
 	}
-	current, err := us.GetMany(ctx, codes)
+	h, err := us.LoadHistory(ctx, codes, units.Forward)
 	if err != nil {
 		return nil, err
 	}
-	return &describer{us: us, earliest: earliest, current: current, on: map[string]units.Unit{},
-		nowOf: map[int64][]units.Link{}, within: within}, nil
+	return &describer{h: h, earliest: earliest, nowOf: map[int64][]units.Link{}, within: within}, nil
 }
 
 // getOn is the version of code standing on day, or ok false.
-func (d *describer) getOn(ctx context.Context, code string, day time.Time) (units.Unit, bool, error) {
+func (d *describer) getOn(code string, day time.Time) (units.Unit, bool) {
 	if day.Before(d.earliest) {
 		day = d.earliest
 	}
-	if c, ok := d.current[code]; ok && !dateOnly(c.ValidFrom).After(day) {
-		return c, true, nil
-	}
-	key := code + " " + day.Format(time.DateOnly)
-	if u, ok := d.on[key]; ok {
-		return u, u.ID != 0, nil
-	}
-	u, err := d.us.GetOn(ctx, code, day)
-	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
-		return units.Unit{}, false, err
-	}
-	d.on[key] = u
-	return u, u.ID != 0, nil
+	return d.h.On(code, day)
 }
 
 // version is the version of code a recognition was made in: the one standing on its
 // decision date, unless the record's path says it was an older one (a nomination of a
 // pre-reform commune approved after the reform).
-func (d *describer) version(ctx context.Context, code, path string, r Recognition) (units.Unit, bool, error) {
+func (d *describer) version(code, path string, r Recognition) (units.Unit, bool) {
 	if code == "" {
-		return units.Unit{}, false, nil
+		return units.Unit{}, false
 	}
-	u, ok, err := d.getOn(ctx, code, dateOnly(r.DecisionDate))
-	if err != nil || !ok || path == "" || u.Path == path {
-		return u, ok, err
+	u, ok := d.getOn(code, dateOnly(r.DecisionDate))
+	if !ok || path == "" || u.Path == path {
+		return u, ok
 	}
 	for cur, steps := u, 0; steps < maxSteps; steps++ {
-		older, ok, err := d.getOn(ctx, code, dateOnly(cur.ValidFrom).AddDate(0, 0, -1))
-		if err != nil {
-			return units.Unit{}, false, err
-		}
+		older, ok := d.getOn(code, dateOnly(cur.ValidFrom).AddDate(0, 0, -1))
 		if !ok || older.ID == cur.ID {
 			break
 		}
 		if older.Path == path {
-			return older, true, nil
+			return older, true
 		}
 		cur = older
 	}
-	return u, true, nil
+	return u, true
 }
 
 // pathTo is the part of path down to code: "/20/183" for 183 in "/20/183/06220".
@@ -207,48 +188,31 @@ func pathTo(path, code string) string {
 }
 
 // now follows the commune version c forward through the reforms to today's units.
-func (d *describer) now(ctx context.Context, c units.Unit) ([]units.Link, error) {
+func (d *describer) now(c units.Unit) []units.Link {
 	if l, ok := d.nowOf[c.ID]; ok {
-		return l, nil
-	}
-	type step struct {
-		u     units.Unit
-		share units.Share
+		return l
 	}
 	var out []units.Link
 	seen := map[int64]bool{}
-	queue := []step{{c, units.ShareFull}}
+	queue := []units.Step{{Unit: c, Share: units.ShareFull}}
 	for n := 0; len(queue) > 0 && n < 1000; n++ {
 		s := queue[0]
 		queue = queue[1:]
-		if seen[s.u.ID] {
+		if seen[s.Unit.ID] {
 			continue
 		}
-		seen[s.u.ID] = true
-		if s.u.ValidTo == nil {
-			if s.u.ID != c.ID && (d.within == "" || units.Within(s.u.Path, d.within)) {
-				out = append(out, units.Link{Code: s.u.Code, Name: s.u.Name, Share: s.share})
+		seen[s.Unit.ID] = true
+		if s.Unit.ValidTo == nil {
+			if s.Unit.ID != c.ID && (d.within == "" || units.Within(s.Unit.Path, d.within)) {
+				out = append(out, units.Link{Code: s.Unit.Code, Name: s.Unit.Name, Share: s.Share})
 			}
 			continue
 		}
-		links, err := d.us.Successors(ctx, s.u.Code, dateOnly(s.u.ValidFrom))
-		if err != nil && !errors.Is(err, apperr.ErrNotFound) {
-			return nil, err
-		}
-		reform := dateOnly(*s.u.ValidTo).AddDate(0, 0, 1)
-		for _, l := range links {
-			next, ok, err := d.getOn(ctx, l.Code, reform)
-			if err != nil {
-				return nil, err
+		for _, next := range d.h.WentInto(s.Unit) {
+			if s.Share == units.SharePartial {
+				next.Share = units.SharePartial
 			}
-			if !ok {
-				continue
-			}
-			share := s.share
-			if l.Share == units.SharePartial {
-				share = units.SharePartial
-			}
-			queue = append(queue, step{next, share})
+			queue = append(queue, next)
 		}
 	}
 	// The same unit renamed in place, or carried over whole under its own name, has not
@@ -257,39 +221,29 @@ func (d *describer) now(ctx context.Context, c units.Unit) ([]units.Link, error)
 		out = nil
 	}
 	d.nowOf[c.ID] = out
-	return out, nil
+	return out
 }
 
 // place names r's units.
-func (d *describer) place(ctx context.Context, r Recognition) (*Place, error) {
+func (d *describer) place(r Recognition) *Place {
 	p := &Place{}
-	c, ok, err := d.version(ctx, r.CommuneCode, r.UnitPath, r)
-	if err != nil {
-		return nil, err
-	}
-	if ok {
+	if c, ok := d.version(r.CommuneCode, r.UnitPath, r); ok {
 		p.CommuneName = c.Name
-		if p.Now, err = d.now(ctx, c); err != nil {
-			return nil, err
-		}
+		p.Now = d.now(c)
 	}
-	if dist, ok, err := d.version(ctx, r.DistrictCode, pathTo(r.UnitPath, r.DistrictCode), r); err != nil {
-		return nil, err
-	} else if ok {
+	if dist, ok := d.version(r.DistrictCode, pathTo(r.UnitPath, r.DistrictCode), r); ok {
 		p.DistrictName = dist.Name
 	}
-	if prov, ok, err := d.version(ctx, r.ProvinceCode, pathTo(r.UnitPath, r.ProvinceCode), r); err != nil {
-		return nil, err
-	} else if ok {
+	if prov, ok := d.version(r.ProvinceCode, pathTo(r.UnitPath, r.ProvinceCode), r); ok {
 		p.ProvinceName = prov.Name
 	}
-	return p, nil
+	return p
 }
 
 // Describe fills each recognition's Place: its units named as on its decision date and
 // what its commune is today. within, a path of today's tree, keeps Now to the units under
 // it (a list asked for one unit and its predecessors names that unit, not the other
-// parts of a split commune).
+// parts of a split commune). The units' history is read once for the list.
 func Describe(ctx context.Context, us *units.Service, list []Recognition, within string) error {
 	if len(list) == 0 {
 		return nil
@@ -299,9 +253,7 @@ func Describe(ctx context.Context, us *units.Service, list []Recognition, within
 		return err
 	}
 	for i := range list {
-		if list[i].Place, err = d.place(ctx, list[i]); err != nil {
-			return err
-		}
+		list[i].Place = d.place(list[i])
 	}
 	return nil
 }

@@ -29,24 +29,32 @@ const (
 
 // Recognition is one issued title.
 type Recognition struct {
-	ID             int64 `gorm:"primaryKey"`
-	NominationID   int64
-	Type           string
-	CommuneCode    string
-	DistrictCode   string
-	ProvinceCode   string
-	UnitPath       string
-	CampaignID     *int64
-	Title          string
-	OwnerName      string
-	Village        string
-	DecisionNumber string
-	DecisionDate   time.Time `gorm:"type:date"`
-	Signer         string
-	ValidUntil     *time.Time `gorm:"type:date"` // nil: no expiry (a commune title)
-	RevokedAt      *time.Time
-	RevokeReason   string
-	CreatedAt      time.Time
+	ID           int64 `gorm:"primaryKey"`
+	NominationID int64
+	Type         string
+	CommuneCode  string
+	DistrictCode string
+	ProvinceCode string
+	UnitPath     string
+	CampaignID   *int64
+	Title        string
+	OwnerName    string
+	Village      string
+	// MatchKey is the key of the nomination it was issued for (owner and village folded),
+	// under which a later nomination repeating it finds it (SPEC §13).
+	MatchKey string
+	// The decision (decision.go) and copies of its number, date, signer and signer title:
+	// a decision is never edited, and lists and counters read one table.
+	DecisionID        int64
+	DecisionNumber    string
+	DecisionDate      time.Time `gorm:"type:date"`
+	Signer            string
+	SignerTitle       string
+	CertificateNumber string     // "<decision number>-<n>", n counting the decision's recognitions
+	ValidUntil        *time.Time `gorm:"type:date"` // nil: no expiry (a commune title)
+	RevokedAt         *time.Time
+	RevokeReason      string
+	CreatedAt         time.Time
 	// Place names the units as they stood on the decision date (history.go); filled by
 	// List and Describe, nil otherwise.
 	Place *Place `gorm:"-"`
@@ -82,6 +90,11 @@ type View struct {
 	Signer         string  `json:"signer"`
 	ValidUntil     *string `json:"valid_until"` // null: no expiry (a commune title)
 	Status         string  `json:"status"`
+	// The decision (GET /api/v1/decisions/{id}), the signer's title and the number the
+	// certificate carries (SPEC §13).
+	DecisionID        int64  `json:"decision_id"`
+	SignerTitle       string `json:"signer_title"`
+	CertificateNumber string `json:"certificate_number"`
 	// The units named as on the decision date, and, when the commune changed since, the
 	// name(s) of today's unit(s) it went into ("Xã Yên Trạch", now "Phường Đông Kinh");
 	// share is "partial" when only part of it went there.
@@ -96,7 +109,8 @@ type View struct {
 func ToView(r Recognition, now time.Time) View {
 	return View{ID: r.ID, NominationID: r.NominationID, Type: r.Type, CommuneCode: r.CommuneCode, DistrictCode: r.DistrictCode,
 		Title: r.Title, DecisionNumber: r.DecisionNumber, DecisionDate: r.DecisionDate.Format(time.DateOnly),
-		Signer: r.Signer, ValidUntil: FormatValidUntil(r.ValidUntil), Status: r.StatusOn(now)}.withPlace(r.Place)
+		Signer: r.Signer, ValidUntil: FormatValidUntil(r.ValidUntil), Status: r.StatusOn(now),
+		DecisionID: r.DecisionID, SignerTitle: r.SignerTitle, CertificateNumber: r.CertificateNumber}.withPlace(r.Place)
 }
 
 func (v View) withPlace(p *Place) View {
@@ -133,19 +147,6 @@ type Service struct {
 // NewService returns the recognition service.
 func NewService(st *store.Store, az *authz.Authorizer) *Service {
 	return &Service{st: st, authz: az, now: func() time.Time { return time.Now().UTC() }}
-}
-
-// Issue stores a recognition inside the caller's transaction (the approve transition).
-// A decision number already used in the province is a conflict.
-func (s *Service) Issue(ctx context.Context, r *Recognition) error {
-	r.CreatedAt = s.now()
-	if err := s.ofNomination(ctx, r.NominationID).Create(r).Error; err != nil {
-		if store.IsUniqueViolation(err) {
-			return fmt.Errorf("%w: decision number %s is already used in this province", apperr.ErrConflict, r.DecisionNumber)
-		}
-		return err
-	}
-	return nil
 }
 
 // RevokeForNomination marks the nomination's recognition revoked (inside the caller's

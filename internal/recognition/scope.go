@@ -2,6 +2,7 @@ package recognition
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -114,4 +115,50 @@ func (s *Service) searchPublic(q *gorm.DB, term string) *gorm.DB {
 	like := "%" + store.EscapeLike(term) + "%"
 	return q.Where(`(EXISTS (SELECT 1 FROM nominations n WHERE n.id = recognitions.nomination_id AND `+store.Like("n.search_text")+`)
 		OR `+store.Like(`REPLACE(REPLACE(LOWER(decision_number), 'Đ', 'd'), 'đ', 'd')`)+`)`, like, like)
+}
+
+// scopedDecisions is the decisions of the provinces whose recognitions p may read whole:
+// a decision belongs to its province, and lists recognitions of any of its units.
+// ErrNotFound when p reads no province whole.
+func (s *Service) scopedDecisions(ctx context.Context, p *authz.Principal) (*gorm.DB, error) {
+	provinces := s.decisionProvinces(p)
+	if len(provinces) == 0 {
+		return nil, apperr.ErrNotFound
+	}
+	return s.st.DB(ctx).Model(&Decision{}).Where("province_code IN ?", provinces), nil
+}
+
+func (s *Service) decisionProvinces(p *authz.Principal) []string {
+	return s.authz.Scopes(p, authz.ObjRecognition, authz.ActRead).Provinces()
+}
+
+// ReadsDecisionsOf reports whether p may read the decisions of the province, so a page
+// links to them only for those whom GetDecision answers.
+func (s *Service) ReadsDecisionsOf(p *authz.Principal, provinceCode string) bool {
+	return slices.Contains(s.decisionProvinces(p), provinceCode)
+}
+
+// claimDecision inserts d unless its province already holds a decision under its folded
+// number, for the approve transition of a nomination the nomination service has read
+// through its scope, inside its transaction. Two approvals claiming one new number at once
+// both go on: the second insert waits for the first and then does nothing.
+func (s *Service) claimDecision(ctx context.Context, d *Decision) error {
+	return s.st.DB(ctx).Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "province_code"}, {Name: "number_key"}}, DoNothing: true,
+	}).Create(d).Error
+}
+
+// lockDecision reads the province's decision under a folded number and locks its row
+// until the transaction ends (PostgreSQL; SQLite's IMMEDIATE transactions already hold
+// the only write lock), for the approval that claimed it.
+func (s *Service) lockDecision(ctx context.Context, province, numberKey string) (Decision, error) {
+	var d Decision
+	err := s.st.DB(ctx).Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate}).
+		Where("province_code = ? AND number_key = ?", province, numberKey).Take(&d).Error
+	return d, err
+}
+
+// decisionRow is the row of a decision lockDecision returned, for writing it.
+func (s *Service) decisionRow(ctx context.Context, id int64) *gorm.DB {
+	return s.st.DB(ctx).Model(&Decision{}).Where("id = ?", id)
 }

@@ -19,7 +19,9 @@ var owners = map[string]string{
 	"nominations":        "internal/nomination",
 	"nomination_history": "internal/nomination",
 	"attachments":        "internal/nomination",
+	"objections":         "internal/nomination",
 	"recognitions":       "internal/recognition",
+	"decisions":          "internal/recognition",
 	"campaigns":          "internal/campaign",
 	"campaign_targets":   "internal/campaign",
 	"criteria_sets":      "internal/criteria",
@@ -27,6 +29,9 @@ var owners = map[string]string{
 	"recognition_counts": "internal/progress",
 	"criteria_status":    "internal/movement",
 	"movement_reports":   "internal/movement",
+	"delegations":        "internal/delegation",
+	"notifications":      "internal/notify",
+	"email_outbox":       "internal/notify",
 }
 
 // entryFiles are the files in which an owner package may start a query: the scoped entry
@@ -38,13 +43,15 @@ var entryFiles = map[string]string{
 	"internal/criteria":    "scope.go",
 	"internal/progress":    "progress.go",
 	"internal/movement":    "scope.go",
+	"internal/delegation":  "scope.go",
+	"internal/notify":      "scope.go",
 }
 
 // models are the owner packages' gorm model types: naming one in a query outside its
 // package is a query on its table.
 var models = map[string][]string{
 	"nomination":  {"Attachment"},
-	"recognition": {"Recognition"},
+	"recognition": {"Recognition", "Decision"},
 	"campaign":    {"Campaign"},
 }
 
@@ -52,6 +59,8 @@ var models = map[string][]string{
 var allowed = []struct{ path, fn, table, why string }{
 	{"internal/recognition/scope.go", "searchPublic", "nominations",
 		"the public registry matches folded names through the nomination's search_text (SQL cannot fold diacritics on both databases), only behind active recognitions"},
+	{"internal/nomination/scope.go", "repeatsOf", "recognitions",
+		"repeat detection (SPEC §13) finds, in the same query as the open nominations, the active recognitions of a read nomination's commune under its match key: kinds and ids only"},
 	{"internal/progress/progress.go", "recount", "nominations", "the counters' definition: a system recount, no caller"},
 	{"internal/progress/progress.go", "recount", "recognitions", "the counters' definition: a system recount, no caller"},
 	{"internal/progress/progress.go", "National", "campaigns", "the national summary groups the counters by the campaign's province, every province"},

@@ -18,10 +18,13 @@ type meJSON struct {
 	Roles    []identity.RoleAt `json:"roles"`
 	// LapsedRoles are roles at units that no longer stand (SPEC §12): shown, never used.
 	LapsedRoles []identity.LapsedRole `json:"lapsed_roles,omitempty"`
+	// DelegatedRoles are roles held today through another user's delegation (SPEC §13).
+	DelegatedRoles []identity.DelegatedRole `json:"delegated_roles,omitempty"`
 }
 
 func toMe(a identity.Account) meJSON {
-	return meJSON{ID: a.ID, Username: a.Username, FullName: a.FullName, Locale: a.Locale, Roles: a.Roles, LapsedRoles: a.LapsedRoles}
+	return meJSON{ID: a.ID, Username: a.Username, FullName: a.FullName, Locale: a.Locale, Roles: a.Roles, LapsedRoles: a.LapsedRoles,
+		DelegatedRoles: a.DelegatedRoles}
 }
 
 // loginResponse is the answer to a sign-in (SPEC §3).

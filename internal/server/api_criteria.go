@@ -41,6 +41,9 @@ type publishRequest struct {
 	ValidTo             *string              `json:"valid_to"`
 	RequiredAttachments []string             `json:"required_attachments"`
 	Criteria            []criteria.Criterion `json:"criteria"`
+	ReviewDays          int                  `json:"review_days"`   // working days; 0: no deadline
+	ApprovalDays        int                  `json:"approval_days"` // working days; 0: no deadline
+	NoticeDays          int                  `json:"notice_days"`   // calendar days of public notice after endorse; 0: none
 }
 
 func (s *Server) publishCriteriaSet(c echo.Context) error {
@@ -52,6 +55,7 @@ func (s *Server) publishCriteriaSet(c echo.Context) error {
 		Type: in.Type, Name: in.Name, ProvinceCode: in.ProvinceCode, PassRule: in.PassRule,
 		ValidityYears: in.ValidityYears, ValidFrom: in.ValidFrom, ValidTo: in.ValidTo,
 		RequiredAttachments: in.RequiredAttachments, Criteria: in.Criteria,
+		ReviewDays: in.ReviewDays, ApprovalDays: in.ApprovalDays, NoticeDays: in.NoticeDays,
 	})
 	if err != nil {
 		return err

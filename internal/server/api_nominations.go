@@ -150,6 +150,14 @@ func nominationFilter(c echo.Context) (nomination.Filter, error) {
 		}
 		f.CampaignID = n
 	}
+	switch q.Get("overdue") {
+	case "", "false":
+	case "true":
+		f.Overdue = true
+	default:
+		val.Add("overdue", "must be true or false")
+	}
+	f.Sort = q.Get("sort") // the service checks it
 	return f, val.Err()
 }
 

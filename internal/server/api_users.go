@@ -15,6 +15,7 @@ type createUserRequest struct {
 	Password string            `json:"password"`
 	Locale   string            `json:"locale"`
 	Roles    []identity.RoleAt `json:"roles"`
+	Email    string            `json:"email,omitempty"` // optional: where notifications are mailed
 }
 
 func (s *Server) createUser(c echo.Context) error {
@@ -24,6 +25,7 @@ func (s *Server) createUser(c echo.Context) error {
 	}
 	acc, err := s.identity.AdminCreateUser(c.Request().Context(), principal(c), identity.NewUser{
 		Username: in.Username, FullName: in.FullName, Password: in.Password, Locale: in.Locale, Roles: in.Roles,
+		Email: in.Email,
 	})
 	if err != nil {
 		return err
@@ -66,6 +68,27 @@ func (s *Server) disableUser(c echo.Context) error {
 		return err
 	}
 	acc, err := s.identity.AdminDisableUser(c.Request().Context(), principal(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, acc)
+}
+
+// updateUserRequest is the body of PATCH /users/{id}: the fields to change.
+type updateUserRequest struct {
+	Email *string `json:"email"`
+}
+
+func (s *Server) updateUser(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in updateUserRequest
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	acc, err := s.identity.AdminUpdateUser(c.Request().Context(), principal(c), id, identity.UserUpdate{Email: in.Email})
 	if err != nil {
 		return err
 	}

@@ -166,7 +166,9 @@ func TestWithdrawRejectAndSendBack(t *testing.T) {
 	}
 }
 
-// TestDuplicateDecisionLeavesNoTrace: a failed approve changes nothing at all.
+// TestDuplicateDecisionLeavesNoTrace: a failed approve changes nothing at all. The number
+// of a decision of the province with another signer is taken (the same date and signer
+// would add the nomination to that decision, SPEC §13).
 func TestDuplicateDecisionLeavesNoTrace(t *testing.T) {
 	t.Parallel()
 	w := newWF(t)
@@ -176,7 +178,7 @@ func TestDuplicateDecisionLeavesNoTrace(t *testing.T) {
 	w.act("tinh", first, "approve", decision, 200)
 	before := len(historyOf(t, w, "tinh", second.ID))
 	res := w.do("tinh", "POST", fmt.Sprintf("/api/v1/nominations/%d/transitions", second.ID), map[string]any{"action": "approve",
-		"decision": map[string]string{"number": "77/QĐ-UBND", "date": "2023-03-01", "signer": "A"}}, ifMatch(second.Version)...)
+		"decision": map[string]string{"number": "77/QĐ-UBND", "date": "2023-03-01", "signer": "B"}}, ifMatch(second.Version)...)
 	if res.Status != 409 || !strings.Contains(res.Body, `"conflict"`) {
 		t.Fatalf("duplicate decision number: %d %s", res.Status, res.Body)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/nomination"
+	"github.com/ntmflow/ntmflow/internal/recognition"
 	"github.com/ntmflow/ntmflow/internal/store"
 )
 
@@ -40,7 +41,14 @@ var errorTable = []errorRow{
 	{apperr.ErrForbidden, errorKind{http.StatusForbidden, "forbidden", "Your role does not allow this action."}, ""},
 	{apperr.ErrNotFound, errorKind{http.StatusNotFound, "not_found", "Not found."}, ""},
 	{apperr.ErrInvalidTransition, errorKind{http.StatusConflict, "invalid_transition", "This action is not valid in the current status."}, "flash.invalid_transition"},
+	// Before ErrConflict, which it wraps: the page says which decision holds the number.
+	{recognition.ErrDecisionTaken, errorKind{http.StatusConflict, "conflict", "This decision number is already used in the province with another date or signer."}, "decisions.flash.taken"},
 	{apperr.ErrConflict, errorKind{http.StatusConflict, "conflict", "This conflicts with existing data."}, "flash.conflict"},
+	// The public notice (SPEC §13): approval waits for it to end and for every objection's
+	// answer; an objection after it is refused.
+	{apperr.ErrNoticeOpen, errorKind{http.StatusConflict, "notice_open", "The public notice is still open; approve after it ends."}, "notices.flash.notice_open"},
+	{apperr.ErrObjectionsUnresolved, errorKind{http.StatusConflict, "objections_unresolved", "Some objections are not answered yet; answer them before approving."}, "notices.flash.objections_unresolved"},
+	{apperr.ErrNoticeClosed, errorKind{http.StatusConflict, "notice_closed", "The public notice has closed; objections are no longer taken."}, "notices.flash.closed"},
 	{apperr.ErrVersionMismatch, errorKind{http.StatusPreconditionFailed, "version_mismatch", "The object was changed by someone else; reload it."}, "flash.stale"},
 	{apperr.ErrTooLarge, errorKind{http.StatusRequestEntityTooLarge, "too_large", "The upload or request body is too large."}, "flash.upload_size"},
 	{apperr.ErrUnsupportedMedia, errorKind{http.StatusUnsupportedMediaType, "unsupported_media_type", "This file type is not allowed."}, "flash.upload_type"},
@@ -87,6 +95,10 @@ func classify(err error) (errorKind, map[string]any) {
 		// The database is away: the request was fine and may be retried as it is.
 		err = apperr.ErrUnavailable
 	}
+	var item *apperr.ItemError
+	if errors.As(err, &item) {
+		return classifyItem(item)
+	}
 	var ve *apperr.ValidationError
 	if errors.As(err, &ve) {
 		details := make(map[string]any, len(ve.Fields))
@@ -107,6 +119,29 @@ func classify(err error) (errorKind, map[string]any) {
 	return kindInternal, nil
 }
 
+// classifyItem answers the error of one item of a list acted on all or nothing with the
+// item's own status and code, and details naming the item: {"items[2]": message}, or each
+// field of the item's validation error under it ({"items[2].type": …}).
+func classifyItem(item *apperr.ItemError) (errorKind, map[string]any) {
+	kind, inner := classify(item.Err)
+	if kind.status >= http.StatusInternalServerError {
+		return kind, nil
+	}
+	details := map[string]any{}
+	for k, v := range inner {
+		details[item.Field+"."+k] = v
+	}
+	if len(details) == 0 {
+		message := kind.message
+		var cm interface{ ClientMessage() string }
+		if errors.As(item.Err, &cm) {
+			message = cm.ClientMessage()
+		}
+		details[item.Field] = message
+	}
+	return kind, details
+}
+
 // tableRow finds the row of a domain error in errorTable.
 func tableRow(err error) (errorRow, bool) {
 	for _, row := range errorTable {
@@ -124,6 +159,9 @@ type outcome struct {
 	Fields map[string]string // messages by field, to show beside the fields (validation only)
 	Flash  string            // message key of a known error, shown as a flash or atop the form
 	Reload bool              // the record changed meanwhile: show the page again, freshly read
+	// Item names the item of a list acted on all or nothing whose error this is
+	// ("items[2]"); Fields then holds the item's fields under it, or the item alone.
+	Item string
 }
 
 // formOutcome tells a page handler how to answer err: field errors, a message, or
@@ -142,6 +180,18 @@ func formOutcome(err error) outcome {
 		o.Flash = "flash.upload_total"
 		if limit.TooMany {
 			o.Flash = "flash.upload_count"
+		}
+		return o
+	}
+	var item *apperr.ItemError
+	if errors.As(err, &item) {
+		inner := formOutcome(item.Err)
+		o.Item, o.Flash, o.Fields = item.Field, inner.Flash, map[string]string{}
+		for k, v := range inner.Fields {
+			o.Fields[item.Field+"."+k] = v
+		}
+		if len(o.Fields) == 0 {
+			o.Fields[item.Field] = kind.message
 		}
 		return o
 	}
@@ -187,6 +237,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	var cm interface{ ClientMessage() string }
 	if errors.As(err, &cm) {
 		message = cm.ClientMessage()
+	}
+	if item := (*apperr.ItemError)(nil); errors.As(err, &item) && kind.status < http.StatusInternalServerError {
+		message = item.Field + ": " + message
 	}
 	body := ErrorBody{Error: ErrorDetail{Code: kind.code, Message: message, Details: details}}
 	if c.Request().Method == http.MethodHead {

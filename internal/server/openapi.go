@@ -205,7 +205,7 @@ func (g *schemaGen) operation(r route, errCodes map[int][]string) map[string]any
 	var params []any
 	for _, name := range pathParams(r.Path) {
 		typ := "integer"
-		if name == "code" {
+		if name == "code" || name == "date" { // a unit code; a day YYYY-MM-DD
 			typ = "string"
 		}
 		params = append(params, map[string]any{"name": name, "in": "path", "required": true, "schema": map[string]any{"type": typ}})

@@ -44,6 +44,7 @@ func (s *Server) page(c echo.Context, nav, titleKey string, data any) *Page {
 		p.User = a.Principal
 		p.CSRF = s.csrfFor(a.TokenHash) // masked anew for every page (csrf.go)
 		p.IsDemo = a.IsDemo
+		p.Unread = s.unreadFor(c, a.Principal)
 	}
 	return p
 }

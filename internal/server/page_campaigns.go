@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -15,6 +16,7 @@ import (
 	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/campaign"
 	"github.com/ntmflow/ntmflow/internal/criteria"
+	"github.com/ntmflow/ntmflow/internal/textfold"
 	"github.com/ntmflow/ntmflow/internal/units"
 )
 
@@ -46,7 +48,67 @@ type bar struct {
 type dashRow struct {
 	Unit  units.Unit
 	Bars  []bar
-	Drill bool
+	Drill bool // the unit has children in the year's tree (a district): its own dashboard
+	// Former: not in the year's tree; records of the year were made in it before it
+	// ended (a district of 2025 with recognitions decided before 1 July).
+	Former bool
+	// Overdue counts the unit's dossiers past the due date of their stage today
+	// (nomination.OverdueUnder), whatever the year shown: like the pipeline, a present state.
+	Overdue int
+}
+
+// dashFilter narrows the rows of the chart and the table (GET q and state); the summary
+// and the totals stay those of every row.
+type dashFilter struct {
+	Q      string // part of the name (or the code), compared without diacritics or case
+	State  string // a row shows when one of its bars has this state; "" for any
+	Active bool
+	Shown  int // rows shown
+	Total  int // rows in all
+}
+
+// dashStates are the states a row filter may ask for, in the order offered: a bar's
+// state, or "none" for a bar without a target.
+var dashStates = []string{campaign.Met, campaign.OnTrack, campaign.Behind, "none"}
+
+// maxFilterQ bounds the name filter (runes); the input says so too.
+const maxFilterQ = 100
+
+// readDashFilter reads the row filter of the dashboard. A page does not refuse a filter:
+// an unknown state is ignored and a longer text is cut to maxFilterQ.
+func readDashFilter(c echo.Context) dashFilter {
+	q := strings.Join(strings.Fields(c.QueryParam("q")), " ")
+	if r := []rune(q); len(r) > maxFilterQ {
+		q = strings.TrimSpace(string(r[:maxFilterQ]))
+	}
+	f := dashFilter{Q: q}
+	if st := c.QueryParam("state"); slices.Contains(dashStates, st) {
+		f.State = st
+	}
+	f.Active = f.Q != "" || f.State != ""
+	return f
+}
+
+// keep filters rows by f and counts them.
+func (f *dashFilter) keep(rows []dashRow) []dashRow {
+	f.Total = len(rows)
+	if !f.Active {
+		f.Shown = f.Total
+		return rows
+	}
+	q := textfold.Fold(f.Q)
+	var out []dashRow
+	for _, row := range rows {
+		if q != "" && !strings.Contains(textfold.Fold(row.Unit.Name), q) && !strings.HasPrefix(row.Unit.Code, q) {
+			continue
+		}
+		if f.State != "" && !slices.ContainsFunc(row.Bars, func(b bar) bool { return b.State == f.State }) {
+			continue
+		}
+		out = append(out, row)
+	}
+	f.Shown = len(out)
+	return out
 }
 
 type stateCount struct {
@@ -67,9 +129,15 @@ type dashboardData struct {
 	Summary   []stateCount
 	CanManage bool
 	ChildWord string
+	Filter    dashFilter
+	States    []string      // the states the row filter offers
 	Years     []yearOption  // the baseline year, then the campaign's
 	Baseline  bool          // the year shown is the baseline: results only, no targets
 	Movement  *dashMovement // commune titles, average criteria, capital, outputs
+	// Overdue is the campaign's dossiers under the unit past their stage's due date today;
+	// ShowOverdue is false when the caller may not read every dossier of the unit.
+	Overdue     int
+	ShowOverdue bool
 }
 
 // barTypes are the types drawn as bars against targets: the gardens and residential areas
@@ -85,14 +153,11 @@ func (s *Server) dashboardPage(c echo.Context) error {
 		return err
 	}
 	d := dashboardData{Campaign: rep.Campaign, Year: rep.Year, Unit: rep.Unit, CanManage: s.campaigns.CanManage(principal(c), rep.Campaign),
-		Years: campaignYears(rep.Campaign), Baseline: rep.Baseline}
+		Years: campaignYears(rep.Campaign), Baseline: rep.Baseline, Filter: readDashFilter(c), States: dashStates}
 	if rep.Unit.Level != units.Province {
 		d.Parent = rep.Unit.Parent()
 	}
-	d.ChildWord = "dashboard.districts"
-	if rep.Unit.Level == units.District {
-		d.ChildWord = "dashboard.communes"
-	}
+	d.ChildWord = childWord(rep)
 	// One scale for the whole chart: the largest count or target.
 	scale := 1
 	for _, r := range rep.Items {
@@ -106,7 +171,13 @@ func (s *Server) dashboardPage(c echo.Context) error {
 			scale = max(scale, int(math.Ceil(*r.TargetMin)))
 		}
 	}
-	// The unit's own rows come first, then each child's, in the report's order.
+	// The unit's own rows come first, then each child's, in the report's order. A child
+	// of the year's tree with children of its own (a district) opens its own dashboard.
+	at := make(map[string]int, len(rep.Children))
+	for _, ch := range rep.Children {
+		at[ch.Code] = len(d.Rows)
+		d.Rows = append(d.Rows, dashRow{Unit: ch.Unit, Former: ch.Former, Drill: !ch.Former && ch.Level == units.District})
+	}
 	for _, r := range rep.Items {
 		if !slices.Contains(barTypes, r.Type) {
 			continue
@@ -114,13 +185,9 @@ func (s *Server) dashboardPage(c echo.Context) error {
 		b := makeBar(r, scale)
 		if r.UnitCode == rep.Unit.Code {
 			d.Totals = append(d.Totals, b)
-			continue
+		} else if i, ok := at[r.UnitCode]; ok {
+			d.Rows[i].Bars = append(d.Rows[i].Bars, b)
 		}
-		if n := len(d.Rows); n == 0 || d.Rows[n-1].Unit.Code != r.UnitCode {
-			d.Rows = append(d.Rows, dashRow{Unit: units.Unit{Code: r.UnitCode, Name: r.UnitName}, Drill: rep.Unit.Level == units.Province})
-		}
-		row := &d.Rows[len(d.Rows)-1]
-		row.Bars = append(row.Bars, b)
 	}
 	for ti, typ := range barTypes {
 		if ti >= len(d.Totals) {
@@ -144,10 +211,41 @@ func (s *Server) dashboardPage(c echo.Context) error {
 		}
 		d.Summary = append(d.Summary, sc)
 	}
+	ov, err := s.nominations.OverdueUnder(c.Request().Context(), principal(c), rep.Unit, rep.Campaign.ID)
+	switch {
+	case err == nil:
+		d.Overdue, d.ShowOverdue = ov.Total, true
+		for _, item := range ov.Items {
+			if i, ok := at[item.UnitCode]; ok {
+				d.Rows[i].Overdue = item.Overdue
+			}
+		}
+	case !errors.Is(err, apperr.ErrNotFound):
+		return err
+	}
+	// The summary above counts every row; the filter narrows what is listed below it.
+	d.Rows = d.Filter.keep(d.Rows)
 	if d.Movement, err = s.dashboardMovement(c.Request().Context(), lang(c), rep); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, "dashboard", s.page(c, "campaigns", "dashboard.title", d))
+}
+
+// childWord names the report's child rows by their level in the year's tree: the
+// districts of a province before the 2025 reform, its communes (xã, phường) after it, the
+// communes of a district.
+func childWord(rep campaign.Report) string {
+	level := units.Commune
+	if rep.Unit.Level == units.Province {
+		level = units.District
+	}
+	if len(rep.Children) > 0 { // the year's tree first, then former units
+		level = rep.Children[0].Level
+	}
+	if level == units.District {
+		return "dashboard.districts"
+	}
+	return "dashboard.communes"
 }
 
 func makeBar(r campaign.Row, scale int) bar {
@@ -274,8 +372,13 @@ type targetRowForm struct {
 	Unit     units.Unit
 	Cells    map[string]targetCell // by type
 	Province bool                  // the province's own targets (titles, the average)
-	// FirstDistrict: the row before which the form offers "the same for every district".
+	// FirstDistrict: the row before which the form offers "the same for every district"
+	// (or commune, in the two-tier tree).
 	FirstDistrict bool
+	// Outside: not one of the province's children in the year's tree, but it holds
+	// targets of the year (a district that ended on 30 June 2025): kept, and left out of
+	// "the same for every …".
+	Outside bool
 }
 
 type targetsForm struct {
@@ -284,6 +387,23 @@ type targetsForm struct {
 	Rows     []targetRowForm
 	Types    []targetType
 	Errors   map[string]string
+	// Communes: the province's children in the year's tree are communes (since the 2025
+	// reform), so the texts speak of xã/phường, not huyện.
+	Communes bool
+}
+
+// Lead, Hint and SameForAll are the message ids of the form's texts for the year's tree.
+func (f *targetsForm) Lead() string { return f.word("targets.lead") }
+
+func (f *targetsForm) Hint() string { return f.word("targets.hint") }
+
+func (f *targetsForm) SameForAll() string { return f.word("targets.same_for_all") }
+
+func (f *targetsForm) word(id string) string {
+	if f.Communes {
+		return id + "_communes"
+	}
+	return id
 }
 
 // targetsPage shows one year's targets as a table: the province's districts × types,
@@ -313,11 +433,13 @@ func (s *Server) loadTargetsForm(c echo.Context) (*targetsForm, error) {
 	if y, err := strconv.Atoi(c.QueryParam("year")); err == nil && y >= cp.StartsOn.Year() && y <= cp.EndsOn.Year() {
 		year = y
 	}
-	province, err := s.units.Get(ctx, cp.ProvinceCode)
+	// The tree of the year: the districts of 2022–2025, the communes under the province
+	// from the 2025 reform on.
+	province, err := s.units.GetInYear(ctx, cp.ProvinceCode, year)
 	if err != nil {
 		return nil, err
 	}
-	districts, err := s.units.Children(ctx, cp.ProvinceCode)
+	children, err := s.units.ChildrenInYear(ctx, cp.ProvinceCode, year)
 	if err != nil {
 		return nil, err
 	}
@@ -325,12 +447,36 @@ func (s *Server) loadTargetsForm(c echo.Context) (*targetsForm, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &targetsForm{Campaign: cp, Year: year, Errors: map[string]string{}, Types: targetTypes()}
+	f := &targetsForm{Campaign: cp, Year: year, Errors: map[string]string{}, Types: targetTypes(),
+		Communes: len(children) > 0 && children[0].Level == units.Commune}
 	// The province's own row first (the source document's +10 NTM communes, average ≥
-	// 14.5), then its districts'.
+	// 14.5), then its districts' (or communes'), then the units outside the year's tree
+	// that hold targets of the year, so saving the year keeps them.
 	rows := []targetRowForm{{Unit: province, Province: true}}
-	for i, d := range districts {
+	listed := map[string]bool{province.Code: true}
+	for i, d := range children {
 		rows = append(rows, targetRowForm{Unit: d, FirstDistrict: i == 0})
+		listed[d.Code] = true
+	}
+	var others []string
+	for _, t := range targets {
+		if !listed[t.UnitCode] {
+			listed[t.UnitCode] = true
+			others = append(others, t.UnitCode)
+		}
+	}
+	if len(others) > 0 {
+		found, err := s.units.LastStoodInYear(ctx, others, year)
+		if err != nil {
+			return nil, err
+		}
+		for _, code := range others { // Targets are ordered by unit code
+			u, ok := found[code]
+			if !ok {
+				u = units.Unit{Code: code, Name: code}
+			}
+			rows = append(rows, targetRowForm{Unit: u, Outside: true})
+		}
 	}
 	l := lang(c)
 	for _, row := range rows {
@@ -372,7 +518,7 @@ func (s *Server) targetsSubmit(c echo.Context) error {
 			cell := targetCell{Min: strings.TrimSpace(c.FormValue("min." + row.Unit.Code + "." + typ)),
 				Max: strings.TrimSpace(c.FormValue("max." + row.Unit.Code + "." + typ))}
 			// "The same for every district": a filled shortcut cell wins over a district's row.
-			if all := strings.TrimSpace(c.FormValue("min.all." + typ)); all != "" && !row.Province {
+			if all := strings.TrimSpace(c.FormValue("min.all." + typ)); all != "" && !row.Province && !row.Outside {
 				cell.Min, cell.Max = all, strings.TrimSpace(c.FormValue("max.all."+typ))
 			}
 			if !tt.HasMax {

@@ -28,6 +28,7 @@ type homeData struct {
 	ReadsNoms   bool
 	SeesReports bool
 	StatusQuery string
+	QueueSort   string
 	Movement    []mvLink // the movement's yearly pages of the person's units
 	Lapsed      []string // one notice per grant at a unit that no longer stands
 }
@@ -42,7 +43,7 @@ func lapsedNotices(pg *Page, lapsed []authz.LapsedGrant) []string {
 			unit = l.UnitCode
 		}
 		if l.EndedOn != nil {
-			out = append(out, pg.T("tiers.grant_lapsed", "Unit", unit, "Date", l.EndedOn.Format("02/01/2006")))
+			out = append(out, pg.T("tiers.grant_lapsed", "Unit", unit, "Date", pg.Date(l.EndedOn)))
 		} else {
 			out = append(out, pg.T("tiers.grant_lapsed_gone", "Unit", unit))
 		}
@@ -73,7 +74,11 @@ func (s *Server) homePage(c echo.Context) error {
 	d.Movement = s.movementLinks(p, names)
 	pg := s.page(c, "home", "home.title", &d)
 	for _, g := range p.Grants {
-		d.Roles = append(d.Roles, pg.T("role."+string(g.Role))+" · "+names[g.UnitCode].Name)
+		role := pg.T("role."+string(g.Role)) + " · " + names[g.UnitCode].Name
+		if g.Delegated() {
+			role += " " + pg.T("delegations.on_behalf_of", "Name", g.DelegatedBy)
+		}
+		d.Roles = append(d.Roles, role)
 	}
 	d.Lapsed = lapsedNotices(pg, p.Lapsed)
 	d.ReadsNoms = !s.authz.Scopes(p, authz.ObjNomination, authz.ActRead).Empty()
@@ -98,7 +103,11 @@ func (s *Server) homePage(c echo.Context) error {
 			queue, d.QueueKey, d.StatusQuery = []nomination.Status{nomination.Draft, nomination.Returned}, "home.queue.commune", "draft,returned"
 		}
 		if queue != nil {
-			page, err := s.nominations.List(ctx, p, nomination.Filter{Statuses: queue, Limit: 10})
+			f := nomination.Filter{Statuses: queue, Limit: 10}
+			if d.IsApprover || d.IsReviewer { // their inbox: the soonest due first (SPEC §13)
+				f.Sort, d.QueueSort = nomination.SortDueOn, nomination.SortDueOn
+			}
+			page, err := s.nominations.List(ctx, p, f)
 			if err != nil {
 				return err
 			}

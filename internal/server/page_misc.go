@@ -20,6 +20,8 @@ type recognitionRow struct {
 	DistrictName string
 	OwnerName    string
 	Village      string
+	// DecisionLink: the reader may open the decision's page (its province's readers).
+	DecisionLink bool
 }
 
 type recognitionsData struct {
@@ -65,7 +67,8 @@ func (s *Server) recognitionsPage(c echo.Context) error {
 	now := time.Now().UTC()
 	for _, r := range list {
 		d.Rows = append(d.Rows, recognitionRow{View: recognition.ToView(r, now), CommuneName: names[r.CommuneCode].Name,
-			DistrictName: names[r.DistrictCode].Name, OwnerName: r.OwnerName, Village: r.Village})
+			DistrictName: names[r.DistrictCode].Name, OwnerName: r.OwnerName, Village: r.Village,
+			DecisionLink: s.recognitions.ReadsDecisionsOf(p, r.ProvinceCode)})
 	}
 	if d.Units, err = s.filterUnits(ctx, p); err != nil {
 		return err

@@ -4,6 +4,7 @@ package server
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -57,6 +58,9 @@ type detailData struct {
 	CanReview    bool
 	Open         string // the action whose form failed, to show it open
 	Today        string
+	SignerTitles []titleOption // the approve form's choice (page_decisions.go)
+	// Objections to the public notice, when the nomination has had one (page_notices.go).
+	Objections *nomination.ObjectionList
 }
 
 // IsImage reports whether an attachment can be shown as a thumbnail.
@@ -85,12 +89,19 @@ func (s *Server) detail(c echo.Context, id int64) (*detailData, error) {
 	}
 	v, set := full.View, full.Set
 	d := &detailData{N: v, Set: set, Today: time.Now().Format(time.DateOnly), Attachments: full.Attachments, History: full.History,
-		MissingKinds: full.MissingKinds}
+		MissingKinds: full.MissingKinds, SignerTitles: signerTitles}
 	names, err := s.units.GetMany(ctx, []string{v.CommuneCode, v.DistrictCode})
 	if err != nil {
 		return nil, err
 	}
 	d.Commune, d.District = names[v.CommuneCode], names[v.DistrictCode]
+	if v.NoticeUntil != nil {
+		list, err := s.nominations.Objections(ctx, p, id)
+		if err != nil {
+			return nil, err
+		}
+		d.Objections = &list
+	}
 	switch typ := criteria.Type(v.Type); {
 	case typ == criteria.ModelGarden:
 		d.Garden = &nomination.GardenSubject{}
@@ -149,7 +160,8 @@ func (s *Server) transitionSubmit(c echo.Context) error {
 	}
 	in := nomination.TransitionInput{Action: c.FormValue("action"), Comment: c.FormValue("comment")}
 	if c.FormValue("decision_number") != "" || c.FormValue("decision_date") != "" || c.FormValue("decision_signer") != "" {
-		in.Decision = &nomination.Decision{Number: c.FormValue("decision_number"), Date: c.FormValue("decision_date"), Signer: c.FormValue("decision_signer")}
+		in.Decision = &nomination.Decision{Number: c.FormValue("decision_number"), Date: c.FormValue("decision_date"),
+			Signer: c.FormValue("decision_signer"), SignerTitle: c.FormValue("decision_signer_title")}
 	}
 	_, err = s.nominations.Transition(c.Request().Context(), principal(c), id, version, in)
 	if err == nil {
@@ -163,6 +175,9 @@ func (s *Server) transitionSubmit(c echo.Context) error {
 		setFlash(c, "error", o.Flash)
 		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/nominations/%d", id))
 	case o.Fields != nil:
+	case errors.Is(err, apperr.ErrNoticeOpen), errors.Is(err, apperr.ErrObjectionsUnresolved):
+		// Held by the public notice: nothing in the form to fix, the message says why.
+		errs, key = map[string]string{}, o.Flash
 	case o.Flash != "":
 		// Not valid now (invalid transition) or a decision number already used (conflict):
 		// the message goes beside the decision number of the open form as well.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"html/template"
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
@@ -53,6 +54,11 @@ type listData struct {
 	FirstURL    string
 	IsNextPage  bool
 	Types       []criteria.Type // the type filter's choices
+	Overdue     bool            // only the overdue (SPEC §13)
+	Sort        string          // "" newest first, or nomination.SortDueOn
+	// Decide is the approval queue's form (page_decisions.go): the endorsed nominations
+	// listed get checkboxes, approved together under one decision. Nil elsewhere.
+	Decide *decideForm
 }
 
 func (s *Server) nominationsPage(c echo.Context) error {
@@ -60,19 +66,30 @@ func (s *Server) nominationsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	d, err := s.nominationList(c, f, c.QueryParams())
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "nominations", s.page(c, "nominations", "nominations.title", d))
+}
+
+// nominationList reads one page of the list for the filter f, which q (the page's query)
+// states, with the approval queue's decision form when the page is that queue.
+func (s *Server) nominationList(c echo.Context, f nomination.Filter, q url.Values) (listData, error) {
 	p := principal(c)
 	page, err := s.nominations.List(c.Request().Context(), p, f)
 	if err != nil {
-		return err
+		return listData{}, err
 	}
 	rows, err := s.listRows(c, page.Items)
 	if err != nil {
-		return err
+		return listData{}, err
 	}
-	d := listData{Rows: rows, Statuses: nomination.Statuses, Status: c.QueryParam("status"), Type: f.Type, Unit: f.Unit,
+	d := listData{Rows: rows, Statuses: nomination.Statuses, Status: q.Get("status"), Type: f.Type, Unit: f.Unit,
 		Query: f.Query, IsNextPage: f.Cursor != "", Types: criteria.Types}
-	d.Filtered = d.Status != "" || d.Type != "" || d.Unit != "" || d.Query != ""
-	q := c.QueryParams()
+	d.Overdue, d.Sort = f.Overdue, f.Sort
+	d.Filtered = d.Status != "" || d.Type != "" || d.Unit != "" || d.Query != "" || d.Overdue || d.Sort != ""
+	d.Decide = s.decideFormFor(p, d.Status)
 	q.Del("cursor")
 	d.FirstURL = "/nominations?" + q.Encode()
 	d.ExportQuery = template.URL(q.Encode())
@@ -82,9 +99,9 @@ func (s *Server) nominationsPage(c echo.Context) error {
 		d.NextURL = "/nominations?" + q.Encode()
 	}
 	if d.Units, err = s.filterUnits(c.Request().Context(), p); err != nil {
-		return err
+		return listData{}, err
 	}
-	return s.render(c, http.StatusOK, "nominations", s.page(c, "nominations", "nominations.title", d))
+	return d, nil
 }
 
 // filterUnits lists the units below the caller's read scope that a filter can narrow to:

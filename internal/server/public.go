@@ -38,9 +38,11 @@ type publicRecognition struct {
 	Share          string   `json:"share,omitempty"`
 	DecisionNumber string   `json:"decision_number"`
 	DecisionDate   string   `json:"decision_date"`
-	ValidUntil     *string  `json:"valid_until"`
-	Status         string   `json:"status"`
-	URL            string   `json:"url"`
+	// CertificateNumber is the number printed on the certificate, "<decision number>-<n>".
+	CertificateNumber string  `json:"certificate_number"`
+	ValidUntil        *string `json:"valid_until"`
+	Status            string  `json:"status"`
+	URL               string  `json:"url"`
 }
 
 // publicViews shapes recognitions whose places are described (recognition.Describe):
@@ -53,7 +55,7 @@ func (s *Server) publicViews(c echo.Context, list []recognition.Recognition) []p
 		out[i] = publicRecognition{ID: r.ID, Type: r.Type, Title: r.Title, OwnerName: r.OwnerName, Village: r.Village,
 			CommuneCode: r.CommuneCode, CommuneName: v.CommuneName, DistrictCode: r.DistrictCode,
 			DistrictName: v.DistrictName, ProvinceCode: r.ProvinceCode, Now: v.Now, NowCodes: v.NowCodes, Share: v.Share,
-			DecisionNumber: r.DecisionNumber, DecisionDate: v.DecisionDate, ValidUntil: v.ValidUntil, Status: v.Status,
+			DecisionNumber: r.DecisionNumber, DecisionDate: v.DecisionDate, CertificateNumber: r.CertificateNumber, ValidUntil: v.ValidUntil, Status: v.Status,
 			URL: s.baseURL(c) + fmt.Sprintf("/public/recognitions/%d", r.ID)}
 		if r.Place != nil {
 			out[i].ProvinceName = r.Place.ProvinceName

@@ -125,6 +125,8 @@ type Page struct {
 	Data     any
 	catalog  *i18n.Catalog
 	az       *authz.Authorizer
+	// Unread is how many of the signed-in user's notifications are unread (the header's badge).
+	Unread int64
 }
 
 // Flash is a one-time message shown after a redirect.

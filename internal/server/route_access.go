@@ -156,7 +156,9 @@ func (s *Server) RouteTable() []RouteAccess {
 	}
 	add("", false, s.pageRoutes())
 	add("", false, s.movementPageRoutes())
+	add("", false, s.notifyPageRoutes())
 	add(apiPrefix, true, s.apiRoutes())
 	add(apiPrefix, true, s.movementAPIRoutes())
+	add(apiPrefix, true, s.notifyAPIRoutes())
 	return out
 }

@@ -6,8 +6,10 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/calendar"
 	"github.com/ntmflow/ntmflow/internal/campaign"
 	"github.com/ntmflow/ntmflow/internal/criteria"
+	"github.com/ntmflow/ntmflow/internal/delegation"
 	"github.com/ntmflow/ntmflow/internal/identity"
 	"github.com/ntmflow/ntmflow/internal/nomination"
 	"github.com/ntmflow/ntmflow/internal/recognition"
@@ -33,6 +35,8 @@ const (
 	nom, rec, report, camp, crit, user = authz.ObjNomination, authz.ObjRecognition, authz.ObjReport,
 		authz.ObjCampaign, authz.ObjCriteriaSet, authz.ObjUser
 	read, manage = authz.ActRead, authz.ActManage
+
+	holiday = calendar.ObjHoliday
 )
 
 // largeBody is the evidence upload's limit: the file plus multipart framing. Every other
@@ -67,9 +71,27 @@ func (s *Server) pageRoutes() []route {
 		{Method: post, Path: "/nominations/:id/review", Handler: s.reviewSubmit, Access: sees(nom, "review")},
 		{Method: post, Path: "/nominations/:id/attachments", Handler: s.uploadAttachmentPage, Access: sees(nom, "update"), Limit: largeBody},
 		{Method: post, Path: "/nominations/:id/attachments/:aid/delete", Handler: s.deleteAttachmentPage, Access: sees(nom, "update")},
+		// Answering an objection to the public notice: the domain decides objection:resolve
+		// per nomination (reviewers and the approver of its unit).
+		{Method: post, Path: "/nominations/:id/objections/:oid/resolve", Handler: s.resolveObjectionSubmit, Access: sees(nom, read)},
 		{Method: get, Path: "/recognitions", Handler: s.recognitionsPage, Access: scoped(rec, read)},
+		// One decision, many dossiers (SPEC §13): the approval queue's form approves the
+		// checked nominations as approve does one (the workflow decides each); the
+		// decision's page belongs to its province.
+		{Method: post, Path: "/decisions", Handler: s.decisionSubmit, Access: can(nom, "approve")},
+		{Method: get, Path: "/decisions/:id", Handler: s.decisionPage, Access: sees(rec, read)},
 		{Method: get, Path: "/criteria", Handler: s.criteriaPage, Access: scoped(crit, read)},
 		{Method: get, Path: "/users", Handler: s.usersPage, Access: can(user, manage)},
+		// Delegation (SPEC §13): anyone sees what they gave and received (an admin, those of
+		// the province too); the form delegates a role the policy lets its holder delegate.
+		{Method: get, Path: "/delegations", Handler: s.delegationsPage, Access: signedIn},
+		{Method: post, Path: "/delegations", Handler: s.delegateSubmit, Access: can(authz.ObjDelegation, authz.ActCreate)},
+		{Method: post, Path: "/delegations/:id/revoke", Handler: s.revokeDelegationSubmit, Access: signedIn},
+		// Public holidays, which working-day deadlines skip (SPEC §13): an admin's page.
+		{Method: get, Path: "/holidays", Handler: s.holidaysPage, Access: can(holiday, manage)},
+		{Method: post, Path: "/holidays", Handler: s.addHolidaySubmit, Access: can(holiday, manage)},
+		{Method: post, Path: "/holidays/:date", Handler: s.editHolidaySubmit, Access: can(holiday, manage)},
+		{Method: post, Path: "/holidays/:date/delete", Handler: s.deleteHolidaySubmit, Access: can(holiday, manage)},
 		{Method: get, Path: "/campaigns", Handler: s.campaignsPage, Access: scoped(camp, read)},
 		{Method: get, Path: "/campaigns/new", Handler: s.newCampaignPage, Access: can(camp, manage)},
 		{Method: post, Path: "/campaigns", Handler: s.createCampaignSubmit, Access: can(camp, manage)},
@@ -83,6 +105,12 @@ func (s *Server) pageRoutes() []route {
 		// recognition (the certificate's QR target) says plainly what its status is.
 		{Method: get, Path: "/public/recognitions", Handler: s.publicRecognitionsPage, Access: public},
 		{Method: get, Path: "/public/recognitions/:id", Handler: s.publicRecognitionPage, Access: public},
+		// The public notice (SPEC §13): the running notices and each one's objection form,
+		// for anyone. The form carries its own CSRF cookie (page_notices.go); objections are
+		// rate limited per client address by the nomination service.
+		{Method: get, Path: "/public/notices", Handler: s.publicNoticesPage, Access: public},
+		{Method: get, Path: "/public/notices/:id", Handler: s.publicNoticePage, Access: public},
+		{Method: post, Path: "/public/notices/:id/objections", Handler: s.publicObjectionSubmit, Access: public},
 
 		// Operations: probes are public; /metrics checks its own token (NTMFLOW_METRICS_TOKEN,
 		// else 404), never a session.
@@ -122,10 +150,47 @@ func (s *Server) apiRoutes() []route {
 		{Method: get, Path: "/users", Handler: s.listUsers, Access: can(user, manage), Doc: apiDoc{
 			Summary: "Users holding roles in the admin's province (or under ?unit=)",
 			Query:   []param{qs("unit", "narrow to the users holding roles under this unit")}, Out: itemsOf[identity.Account]{}, Errors: codes(404)}},
+		{Method: patch, Path: "/users/:id", Handler: s.updateUser, Access: can(user, manage), Doc: apiDoc{
+			Summary: "Change a user's e-mail address, where notifications are mailed (\"\" removes it)", In: updateUserRequest{},
+			Out: identity.Account{}}},
 		{Method: put, Path: "/users/:id/roles", Handler: s.replaceUserRoles, Access: can(user, manage), Doc: apiDoc{
 			Summary: "Replace a user's roles", In: rolesRequest{}, Out: identity.Account{}}},
 		{Method: post, Path: "/users/:id/disable", Handler: s.disableUser, Access: can(user, manage), Doc: apiDoc{
 			Summary: "Disable a user and end their sessions", Out: identity.Account{}}},
+
+		// Delegation (SPEC §13): a reviewer or approver hands the role they hold at a unit to
+		// another user of the same unit for a period (the policy's delegation:create says
+		// which roles); the history then records actor and on_behalf_of. Reads: what the
+		// caller gave or received, and an admin's province. Revocation is
+		// POST /delegations/{id}/revoke, by the delegator or an admin, effective at once.
+		{Method: post, Path: "/delegations", Handler: s.createDelegation, Access: can(authz.ObjDelegation, authz.ActCreate), Doc: apiDoc{
+			Summary: "Delegate a role the caller holds at a unit, in their own right, to another user holding a role at the same unit, " +
+				"from a day (today or later, default today) until a day (included, at most a year later). 403: a role not held there, " +
+				"held only through a delegation, or not delegable; 422: oneself, a user of another unit, bad dates; 409: an overlapping delegation",
+			In: delegationRequest{}, Out: delegation.View{}, Status: http.StatusCreated, Errors: codes(409)}},
+		{Method: get, Path: "/delegations", Handler: s.listDelegations, Access: signedIn, Doc: apiDoc{
+			Summary: "Delegations the caller gave or received (an admin: also those at the units of their province), newest first",
+			Query:   delegationQuery, Out: itemsOf[delegation.View]{}}},
+		{Method: get, Path: "/delegations/:id", Handler: s.getDelegation, Access: signedIn, Doc: apiDoc{
+			Summary: "One delegation the caller gave, received or administers", Out: delegation.View{}}},
+		{Method: post, Path: "/delegations/:id/revoke", Handler: s.revokeDelegation, Access: signedIn, Doc: apiDoc{
+			Summary: "Revoke a delegation at once (no body): its delegate's next request no longer carries the role. " +
+				"By the delegator or an admin of the unit (403 for the delegate); 409 when already revoked or ended",
+			Out: delegation.View{}, Errors: codes(409)}},
+
+		// Public holidays (SPEC §13): the country's days off, which working-day deadlines
+		// skip; public data like the units, edited by an admin. {date} is YYYY-MM-DD.
+		{Method: get, Path: "/holidays", Handler: s.listHolidays, Access: public, Doc: apiDoc{
+			Summary: "Public holidays by date (days off; working days are Monday to Friday minus these)",
+			Query:   []param{qi("year", "only the holidays of this year (2000 to 2100)")}, Out: itemsOf[calendar.Holiday]{}}},
+		{Method: post, Path: "/holidays", Handler: s.createHoliday, Access: can(holiday, manage), Doc: apiDoc{
+			Summary: "Add a holiday (a date from 2000-01-01 to 2100-12-31 that has none yet)", In: holidayRequest{},
+			Out: calendar.Holiday{}, Status: http.StatusCreated, Errors: codes(409)}},
+		{Method: put, Path: "/holidays/:date", Handler: s.updateHoliday, Access: can(holiday, manage), Doc: apiDoc{
+			Summary: "Rename a holiday or move it to another date (date left out: the same day)", In: holidayRequest{},
+			Out: calendar.Holiday{}, Errors: codes(409)}},
+		{Method: del, Path: "/holidays/:date", Handler: s.deleteHoliday, Access: can(holiday, manage), Doc: apiDoc{
+			Summary: "Remove a holiday", Status: http.StatusNoContent}},
 
 		// Criteria sets (SPEC §5): read by anyone working in the province, published by its admin.
 		{Method: get, Path: "/criteria-sets", Handler: s.listCriteriaSets, Access: scoped(crit, read), Doc: apiDoc{
@@ -192,6 +257,43 @@ func (s *Server) apiRoutes() []route {
 		{Method: get, Path: "/public/recognitions/:id", Handler: s.publicRecognitionAPI, Access: public, Doc: apiDoc{
 			Summary: "One recognition as the public registry shows it, whatever its status", Out: publicRecognition{}}},
 
+		// Public notice and objections (SPEC §13): a nomination whose set gives notice_days
+		// is on public notice from its endorsement; anyone may object while it runs (rate
+		// limited per client address in the nomination service). Its objections are read
+		// with the nomination and answered by the roles of the policy's objection:resolve,
+		// decided per nomination; approve waits for the notice's end and every answer.
+		{Method: get, Path: "/public/notices", Handler: s.publicNoticesAPI, Access: public, Doc: apiDoc{
+			Summary: "Nominations on public notice today, the soonest to close first: type, title, the commune as named today, " +
+				"the notice's last day and where to object; nothing else of the dossier",
+			Query: []param{qs("province", "province code"), qi("limit", "page size, 1 to 200 (default 50)"),
+				qs("cursor", "next_cursor of the previous page")},
+			Out: publicNoticePage{}}},
+		{Method: post, Path: "/public/nominations/:id/objections", Handler: s.objectAPI, Access: public, Doc: apiDoc{
+			Summary: "Object to a nomination while its public notice runs, without signing in; name and contact are optional " +
+				"and never published. Rate limited per client address (429 with Retry-After); 404 for a nomination without a notice; " +
+				"409 notice_closed once the notice has ended",
+			In: objectionRequest{}, Out: nomination.ObjectionReceipt{}, Status: http.StatusCreated, Errors: codes(409, 429)}},
+		{Method: get, Path: "/nominations/:id/objections", Handler: s.listObjections, Access: sees(nom, read), Doc: apiDoc{
+			Summary: "The objections to a nomination, oldest first; name and contact only for a caller who may answer them (null otherwise)",
+			Out:     itemsOf[nomination.Objection]{}}},
+		{Method: get, Path: "/nominations/:id/objections/:oid", Handler: s.getObjection, Access: sees(nom, read), Doc: apiDoc{
+			Summary: "One objection to a nomination, as the list shows it", Out: nomination.Objection{}}},
+		{Method: post, Path: "/nominations/:id/objections/:oid/resolve", Handler: s.resolveObjection, Access: sees(nom, read), Doc: apiDoc{
+			Summary: "Answer an objection, once (409 when it already has an answer): a reviewer or the approver of the nomination's unit",
+			In:      resolveRequest{}, Out: nomination.Objection{}, Errors: codes(409)}},
+
+		// Decisions (SPEC §13): one provincial decision approves several nominations, all or
+		// none; each is the approve transition, decided per nomination by the workflow
+		// table and the policy. A decision is read in its province.
+		{Method: post, Path: "/decisions", Handler: s.createDecision, Access: can(nom, "approve"), Doc: apiDoc{
+			Summary: "Approve endorsed nominations under one decision, all or none (an error names the item, e.g. items[2]); " +
+				"a number the province holds with the same date and signer is joined",
+			In: decisionRequest{}, Out: recognition.DecisionView{}, Status: http.StatusCreated, Errors: codes(404, 409, 412)}},
+		{Method: get, Path: "/decisions/:id", Handler: s.getDecision, Access: sees(rec, read), Doc: apiDoc{
+			Summary: "One decision with its recognitions, in the order of their certificate numbers", Out: recognition.DecisionView{}}},
+		{Method: get, Path: "/decisions/:id/annex.xlsx", Handler: s.decisionAnnex, Access: sees(rec, read), Doc: apiDoc{
+			Summary: "The annex of a decision: its recognitions as an Excel workbook", Media: []string{xlsxType}}},
+
 		// Campaigns, targets, progress (SPEC §8): read in the province, managed by its
 		// approvers and admins; progress for the caller's report scope.
 		{Method: post, Path: "/campaigns", Handler: s.createCampaign, Access: can(camp, manage), Doc: apiDoc{
@@ -223,7 +325,9 @@ func (s *Server) apiRoutes() []route {
 var (
 	nominationQuery = []param{qs("status", "statuses, comma-separated"), qs("type", "recognition type"),
 		qs("unit", "unit code narrowing the list inside the caller's scope"), qi("campaign_id", "campaign id"),
-		qs("q", "search text"), qi("limit", "page size, 1 to 100 (default 20)"), qs("cursor", "next_cursor of the previous page")}
+		qs("q", "search text"), qi("limit", "page size, 1 to 100 (default 20)"), qs("cursor", "next_cursor of the previous page"),
+		qs("overdue", "true: only the nominations whose current stage is past its due date (due_on)"),
+		qs("sort", "due_on: by due date, the soonest first, those without one last (the inbox); default newest first")}
 	progressQuery = []param{qi("year", "the year (default: the campaign's current year)"),
 		qs("unit", "unit code (default: the caller's own unit)")}
 )
@@ -232,11 +336,14 @@ var (
 func (s *Server) routes() {
 	e := s.e
 	e.Use(s.requestContext, securityHeaders, compressLarge(), checkRequestText, s.loadPrincipal)
-	for _, r := range append(s.pageRoutes(), s.movementPageRoutes()...) {
+	pages := append(s.pageRoutes(), s.movementPageRoutes()...)
+	pages = append(pages, s.notifyPageRoutes()...) // notifications.go
+	for _, r := range pages {
 		s.register(r, "", s.requirePage)
 	}
 	api := s.apiRoutes()
 	api = append(api, s.movementAPIRoutes()...)
+	api = append(api, s.notifyAPIRoutes()...) // notifications.go
 	s.apiDocument = newAPIDocument(api, s.version)
 	for _, r := range api {
 		s.register(r, apiPrefix, s.requireAuth)

@@ -14,9 +14,11 @@ import (
 	"github.com/ntmflow/ntmflow/internal/authz"
 	"github.com/ntmflow/ntmflow/internal/campaign"
 	"github.com/ntmflow/ntmflow/internal/criteria"
+	"github.com/ntmflow/ntmflow/internal/delegation"
 	"github.com/ntmflow/ntmflow/internal/identity"
 	"github.com/ntmflow/ntmflow/internal/movement"
 	"github.com/ntmflow/ntmflow/internal/nomination"
+	"github.com/ntmflow/ntmflow/internal/notify"
 	"github.com/ntmflow/ntmflow/internal/recognition"
 	"github.com/ntmflow/ntmflow/internal/store"
 	"github.com/ntmflow/ntmflow/internal/units"
@@ -33,6 +35,8 @@ type Deps struct {
 	Recognitions *recognition.Service
 	Campaigns    *campaign.Service
 	Movement     *movement.Service
+	Delegations  *delegation.Service
+	Notify       *notify.Service
 	Edge         Edge
 	Logger       *slog.Logger
 	Version      string
@@ -51,6 +55,8 @@ type Server struct {
 	recognitions *recognition.Service
 	campaigns    *campaign.Service
 	movement     *movement.Service
+	delegations  *delegation.Service
+	notify       *notify.Service
 	publicURL    string
 	allowedHosts []string
 	metricsToken string
@@ -73,7 +79,7 @@ func New(d Deps) (*Server, error) {
 	s := &Server{
 		e: e, log: d.Logger, store: d.Store, units: d.Units, identity: d.Identity, authz: d.Authz, version: d.Version,
 		criteria: d.Criteria, nominations: d.Nominations, recognitions: d.Recognitions,
-		campaigns: d.Campaigns, movement: d.Movement, publicURL: strings.TrimRight(d.Edge.PublicURL, "/"),
+		campaigns: d.Campaigns, movement: d.Movement, delegations: d.Delegations, notify: d.Notify, publicURL: strings.TrimRight(d.Edge.PublicURL, "/"),
 		allowedHosts: d.Edge.AllowedHosts, metricsToken: d.Edge.MetricsToken,
 		metrics: newMetrics(d.Store), pages: pages,
 	}

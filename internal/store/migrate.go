@@ -48,10 +48,16 @@ var dialectFuncs = map[Dialect]template.FuncMap{
 	SQLite: {
 		"jsonText": func(col, field string) string { return fmt.Sprintf("json_extract(%s, '$.%s')", col, field) },
 		"yearOf":   SQLite.YearOf, // the one definition, in sqltext.go
+		// compactLower folds a reference number as CompactLower does (sqltext.go).
+		"compactLower": CompactLowerSQL,
+		// foldText folds a name as textfold.Fold does (foldsql.go).
+		"foldText": SQLite.FoldSQL,
 	},
 	Postgres: {
-		"jsonText": func(col, field string) string { return fmt.Sprintf("(%s::jsonb ->> '%s')", col, field) },
-		"yearOf":   Postgres.YearOf,
+		"jsonText":     func(col, field string) string { return fmt.Sprintf("(%s::jsonb ->> '%s')", col, field) },
+		"yearOf":       Postgres.YearOf,
+		"compactLower": CompactLowerSQL,
+		"foldText":     Postgres.FoldSQL,
 	},
 }
 

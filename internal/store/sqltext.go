@@ -4,8 +4,12 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // SQL pieces every package writes the same way on both databases: LIKE with a literal
@@ -52,4 +56,43 @@ func DecodeCursor(c string) (int64, error) {
 		return 0, ErrBadCursor
 	}
 	return id, nil
+}
+
+// capitals are the capital letters CompactLower folds, Latin and Vietnamese, in the order
+// CompactLowerSQL replaces them. The list is spelled out, not left to a LOWER function,
+// so that the Go fold and the SQL fold agree on every database: SQLite's LOWER folds
+// ASCII only, PostgreSQL's follows the database's locale.
+var capitals = []rune("ABCDEFGHIJKLMNOPQRSTUVWXYZ" +
+	"ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ")
+
+// compactSpaces are the spaces CompactLower drops.
+var compactSpaces = []rune{' ', '\t', '\u00a0'}
+
+// CompactLower is s (composed, NFC) without spaces and with the capitals of Latin and
+// Vietnamese in small letters: the form in which two spellings of one reference number
+// compare equal, "12/QĐ-UBND" and " 12/qđ-ubnd ". CompactLowerSQL computes the same in SQL.
+func CompactLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case slices.Contains(compactSpaces, r):
+			return -1
+		case slices.Contains(capitals, r):
+			return unicode.ToLower(r)
+		}
+		return r
+	}, norm.NFC.String(s))
+}
+
+// CompactLowerSQL is CompactLower of column in SQL both databases run (nested REPLACE),
+// for text stored composed (NFC), as the application stores it.
+func CompactLowerSQL(column string) string {
+	expr := column
+	for _, r := range slices.Concat(compactSpaces, capitals) {
+		to := ""
+		if !slices.Contains(compactSpaces, r) {
+			to = string(unicode.ToLower(r))
+		}
+		expr = "REPLACE(" + expr + ", '" + string(r) + "', '" + to + "')"
+	}
+	return expr
 }

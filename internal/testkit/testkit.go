@@ -38,6 +38,17 @@ func Backend() string {
 // NewDB returns a migrated store private to this test.
 func NewDB(t testing.TB) *store.Store {
 	t.Helper()
+	st := NewEmptyDB(t)
+	if _, err := st.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrate test database: %v", err)
+	}
+	return st
+}
+
+// NewEmptyDB returns a store private to this test that no migration has run on yet, for
+// tests that hold data in an older schema and migrate it.
+func NewEmptyDB(t testing.TB) *store.Store {
+	t.Helper()
 	ctx := context.Background()
 	var opt store.Options
 	if base := PostgresURL(); base != "" {
@@ -51,9 +62,6 @@ func NewDB(t testing.TB) *store.Store {
 		t.Fatalf("open test database: %v", err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatalf("migrate test database: %v", err)
-	}
 	return st
 }
 

@@ -54,6 +54,14 @@ func ValidOnSQL(alias string, day time.Time) (string, []any) {
 		[]any{next, day.Format(time.DateOnly)}
 }
 
+// StandsOn is ValidOnSQL in memory, for rows already read: u took effect on or before d
+// and, if it ended, on or after d (valid_to is its last day). d is read as its own date,
+// as ValidOnSQL formats it; the row's dates as days in UTC, as they are stored.
+func (u Unit) StandsOn(d time.Time) bool {
+	on := d.Format(time.DateOnly)
+	return day(u.ValidFrom) <= on && (u.ValidTo == nil || day(*u.ValidTo) >= on)
+}
+
 // ValidInYearSQL is ValidOnSQL for the day of year (DayOfYear).
 func (s *Service) ValidInYearSQL(ctx context.Context, alias string, year int) (string, []any, error) {
 	day, err := s.DayOfYear(ctx, year)

@@ -162,11 +162,6 @@ func dateOnly(t time.Time) time.Time {
 
 func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 
-// validOn reports whether u stood on d (valid_to is the last day, inclusive).
-func (u Unit) validOn(d time.Time) bool {
-	return day(u.ValidFrom) <= day(d) && (u.ValidTo == nil || day(*u.ValidTo) >= day(d))
-}
-
 func lineErr(line int, format string, args ...any) error {
 	return apperr.Invalid(fmt.Sprintf("line %d", line), fmt.Sprintf(format, args...))
 }

@@ -122,7 +122,7 @@ func ParseSuccessionCSV(r io.Reader) ([]SuccessionRow, error) {
 // oldVersion is the version of code standing on the day before the reform.
 func oldVersion(versions map[string][]Unit, code string, dayBefore time.Time) (Unit, bool) {
 	for _, v := range versions[code] {
-		if v.validOn(dayBefore) {
+		if v.StandsOn(dayBefore) {
 			return v, true
 		}
 	}
@@ -270,67 +270,69 @@ func (s *Service) Predecessors(ctx context.Context, code string, on time.Time) (
 	return links[u.Code], err
 }
 
+// The rows a unit version went by. A succession row names the version on each side by
+// code and valid_from, and the day of its reform (valid_on); these are the one statement of
+// which rows belong to a version, for Links and for History.
+
+// isFrom reports whether r names u on its old side.
+func (r Succession) isFrom(u Unit) bool {
+	return r.OldCode == u.Code && day(r.OldValidFrom) == day(u.ValidFrom)
+}
+
+// isInto reports whether r names u on its new side.
+func (r Succession) isInto(u Unit) bool {
+	return r.NewCode == u.Code && day(r.NewValidFrom) == day(u.ValidFrom)
+}
+
+// leaves reports whether r is a row by which u, standing on day on, went into a unit at a
+// reform after on.
+func (r Succession) leaves(u Unit, on time.Time) bool {
+	return r.isFrom(u) && day(r.ValidOn) > day(on)
+}
+
+// enters reports whether r is a row by which a unit went into u, standing on day on, at a
+// reform on or before on.
+func (r Succession) enters(u Unit, on time.Time) bool {
+	return r.isInto(u) && day(r.ValidOn) <= day(on)
+}
+
 // Links returns the successors and predecessors (keyed by code) of unit versions that
 // stood on day, in a few queries whatever the number of units.
 func (s *Service) Links(ctx context.Context, list []Unit, on time.Time) (succ, pred map[string][]Link, err error) {
 	succ, pred = map[string][]Link{}, map[string][]Link{}
 	byCode := make(map[string]Unit, len(list))
-	codes := make([]string, 0, len(list))
+	codes := map[string]bool{}
 	for _, u := range list {
 		byCode[u.Code] = u
-		codes = append(codes, u.Code)
+		codes[u.Code] = true
 	}
-	var rows []Succession
-	for chunk := range slices.Chunk(codes, 1000) {
-		var part []Succession
-		if err := s.st.DB(ctx).Where("old_code IN ? OR new_code IN ?", chunk, chunk).Find(&part).Error; err != nil {
+	h := newHistory()
+	for chunk := range slices.Chunk(keys(codes), 1000) {
+		var rows []Succession
+		if err := s.st.DB(ctx).Where("old_code IN ? OR new_code IN ?", chunk, chunk).Find(&rows).Error; err != nil {
 			return nil, nil, err
 		}
-		rows = append(rows, part...)
+		h.addRows(chunk, rows, true, true)
 	}
-	type side struct {
-		code string
-		from string
-		link Link
-		pred bool
-	}
-	var found []side
 	want := map[string]bool{} // codes whose names are needed
-	for _, r := range rows {
-		if u, ok := byCode[r.OldCode]; ok && day(u.ValidFrom) == day(r.OldValidFrom) && day(r.ValidOn) > day(on) {
-			found = append(found, side{code: r.OldCode, from: day(r.NewValidFrom), link: Link{Code: r.NewCode, Share: r.Share}})
-			want[r.NewCode] = true
-		}
-		if u, ok := byCode[r.NewCode]; ok && day(u.ValidFrom) == day(r.NewValidFrom) && day(r.ValidOn) <= day(on) {
-			found = append(found, side{code: r.NewCode, from: day(r.OldValidFrom), link: Link{Code: r.OldCode, Share: r.Share}, pred: true})
-			want[r.OldCode] = true
+	for _, u := range byCode {
+		for _, l := range append(h.Successors(u, on), h.Predecessors(u, on)...) {
+			want[l.Code] = true
 		}
 	}
-	names := map[[2]string]string{} // (code, valid_from) → name
-	wantCodes := make([]string, 0, len(want))
-	for c := range want {
-		wantCodes = append(wantCodes, c)
-	}
-	for chunk := range slices.Chunk(wantCodes, 1000) {
+	for chunk := range slices.Chunk(keys(want), 1000) {
 		var vs []Unit
 		if err := s.st.DB(ctx).Select("code, valid_from, name").Where("code IN ?", chunk).Find(&vs).Error; err != nil {
 			return nil, nil, err
 		}
-		for _, v := range vs {
-			names[[2]string{v.Code, day(v.ValidFrom)}] = v.Name
-		}
+		h.addVersions(chunk, vs)
 	}
-	for _, f := range found {
-		f.link.Name = names[[2]string{f.link.Code, f.from}]
-		if f.pred {
-			pred[f.code] = append(pred[f.code], f.link)
-		} else {
-			succ[f.code] = append(succ[f.code], f.link)
+	for code, u := range byCode {
+		if l := h.Successors(u, on); len(l) > 0 {
+			succ[code] = l
 		}
-	}
-	for _, m := range []map[string][]Link{succ, pred} {
-		for _, l := range m {
-			slices.SortFunc(l, func(a, b Link) int { return strings.Compare(a.Code, b.Code) })
+		if l := h.Predecessors(u, on); len(l) > 0 {
+			pred[code] = l
 		}
 	}
 	return succ, pred, nil

@@ -281,7 +281,7 @@ func TestWholeStoryInTheBrowser(t *testing.T) {
 	// The district returns it with a comment (desktop).
 	s.desktop()
 	s.login("caoloc")
-	s.expect("main", "Chờ huyện thẩm định")
+	s.expect("main", "Chờ thẩm định")
 	s.expect("main", "Vườn cam của ông Hoàng Văn Thắng")
 	s.shot("desktop-district-home")
 	s.do(chromedp.Navigate(nominationURL))
@@ -321,7 +321,7 @@ func TestWholeStoryInTheBrowser(t *testing.T) {
 	s.expect(".flash", "Đã lưu kết quả thẩm định")
 	s.expect(".scoreline", "100/100")
 	s.act("endorse", "")
-	s.expect(".badge", "Huyện đề nghị")
+	s.expect(".badge", "Đã đề nghị công nhận")
 	s.logout()
 
 	// The province approves with a decision.

@@ -243,6 +243,21 @@ func (r report) write() error {
 	} else {
 		w("| authorization decision ≤ 2 µs | `BenchmarkCan` output not found | |")
 	}
+	// The history pairs of the two-tier demo (internal/server BenchmarkRecognitionHistory):
+	// a commune that five units went into, signed in and on the public registry.
+	for _, pair := range [][3]string{
+		{"recognition list of Phường Đông Kinh (two-tier demo, in process)", "BenchmarkRecognitionHistory/commune_plain", "BenchmarkRecognitionHistory/commune_pred"},
+		{"public registry of Phường Đông Kinh (two-tier demo, in process)", "BenchmarkRecognitionHistory/public_commune_plain", "BenchmarkRecognitionHistory/public_commune_pred"},
+	} {
+		plain, pred := benchNs(benches, pair[1]), benchNs(benches, pair[2])
+		if plain > 0 && pred > 0 {
+			w("| %s: with predecessors within 2 × of the plain list | %.2f × (%s against %s) | %s |", pair[0], pred/plain,
+				ms(time.Duration(pred)), ms(time.Duration(plain)), check(pred/plain <= 2))
+		}
+	}
+	if d := benchNs(benches, "BenchmarkTwoTierDashboard2026/page"); d > 0 {
+		w("| two-tier province dashboard, 65 communes (page, in process) < 50 ms | %s | %s |", ms(time.Duration(d)), check(d < 50e6))
+	}
 	if len(benches) > 0 {
 		w("")
 		w("Go benchmarks of the hot functions (same run):")
@@ -355,4 +370,23 @@ func goBenchmarks(path string) (float64, []string) {
 		}
 	}
 	return can, lines
+}
+
+// benchNs is the ns/op of the Go benchmark named name (without its -GOMAXPROCS suffix) in
+// lines as goBenchmarks returns them, or 0.
+func benchNs(lines []string, name string) float64 {
+	for _, l := range lines {
+		f := strings.Fields(l)
+		if len(f) < 3 || (f[0] != name && !strings.HasPrefix(f[0], name+"-")) {
+			continue
+		}
+		for i, x := range f {
+			if x == "ns/op" && i > 0 {
+				var v float64
+				fmt.Sscanf(f[i-1], "%g", &v)
+				return v
+			}
+		}
+	}
+	return 0
 }

@@ -1,0 +1,34 @@
+package nomination
+
+import "github.com/ntmflow/ntmflow/internal/authz"
+
+// actingThrough is the delegated grant through which p took action on a nomination at
+// unitPath from status from (nil: the action created it), when p could not have taken it
+// in their own right (SPEC §13): the history then records on whose behalf p acted. The
+// rule is the one decide found for that status, so a reject by the province is read
+// against the approver's grants, not the reviewer's. A principal who holds the rule's
+// role themselves acts in their own right, whatever was also delegated to them.
+func actingThrough(az *authz.Authorizer, p *authz.Principal, action, unitPath string, from *Status) (authz.Grant, bool) {
+	var status Status
+	if from != nil {
+		status = *from
+	}
+	var via authz.Grant
+	found := false
+	for _, r := range Workflow {
+		if r.Action != action || !r.appliesFrom(status) {
+			continue
+		}
+		for _, role := range r.By {
+			g, ok := az.AllowingGrant(p, role, authz.ObjNomination, action, unitPath)
+			switch {
+			case !ok:
+			case !g.Delegated():
+				return authz.Grant{}, false
+			case !found:
+				via, found = g, true
+			}
+		}
+	}
+	return via, found
+}
