@@ -128,10 +128,7 @@ func TestDemoTwoTier(t *testing.T) {
 		t.Errorf("caoloc starts the review of a 2026 dossier: %d %s", res.Status, res.Body)
 	}
 	n = st.act("thamdinh", n, map[string]any{"action": "start_review"})
-	var scores []map[string]any
-	for _, c := range set.Criteria {
-		scores = append(scores, map[string]any{"criterion": c.Code, "met": true, "score": c.MaxScore - 1, "comment": ""})
-	}
+	scores := allMet(set)
 	res = a.Do(t, "PUT", fmt.Sprintf("/api/v1/nominations/%d/review", n.ID), st.token("thamdinh"),
 		map[string]any{"scores": scores, "summary": "Đã thẩm định thực tế; vườn đạt các tiêu chí.", "visited_on": "2026-03-10"},
 		"If-Match", strconv.Quote(strconv.Itoa(n.Version)))
@@ -236,10 +233,7 @@ func TestDemoTwoTier(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var oldScores []map[string]any
-	for _, c := range pendingSet.Criteria {
-		oldScores = append(oldScores, map[string]any{"criterion": c.Code, "met": true, "score": c.MaxScore - 1, "comment": ""})
-	}
+	oldScores := allMet(pendingSet)
 	res = a.Do(t, "PUT", fmt.Sprintf("/api/v1/nominations/%d/review", old.ID), st.token("thamdinh"),
 		map[string]any{"scores": oldScores, "summary": "Tỉnh thẩm định hồ sơ huyện chưa xử lý xong trước 01/07/2025.", "visited_on": "2026-02-05"},
 		"If-Match", strconv.Quote(strconv.Itoa(pending.Version)))
@@ -279,6 +273,15 @@ func TestDemoTwoTier(t *testing.T) {
 }
 
 // gardenAssessment meets every criterion of set.
+// allMet is a review of set that finds every criterion met, one point under its maximum.
+func allMet(set *criteria.Set) []map[string]any {
+	var scores []map[string]any
+	for _, c := range set.Criteria {
+		scores = append(scores, map[string]any{"criterion": c.Code, "met": true, "score": c.MaxScore - 1, "comment": ""})
+	}
+	return scores
+}
+
 func gardenAssessment(set *criteria.Set) []map[string]any {
 	var items []map[string]any
 	for _, c := range set.Criteria {

@@ -121,9 +121,9 @@ type Principal struct {
 // LapsedGrant is a grant at a unit that is no longer valid (SPEC §12).
 type LapsedGrant struct {
 	Grant
-	UnitName   string       // the unit's name while it stood ("" when not found)
-	EndedOn    *time.Time   // its last valid day; nil when the code now names another unit
-	Successors []units.Link // the units it went into, to re-grant at
+	UnitName   string          // the unit's name while it stood ("" when not found)
+	EndedOn    *time.Time      // its last valid day; nil when the code now names another unit
+	Successors []units.Regrant // the units it went into, to re-grant at
 }
 
 // Require refuses a nil principal. Nil means nobody signed in, never "the system":

@@ -88,6 +88,8 @@ type Target struct {
 	Type     string   `json:"type"`
 	Min      float64  `json:"min"`
 	Max      *float64 `json:"max"`
+	// UnitPath is the stored path of the unit as it stood in Year; read-only, never from a client.
+	UnitPath string `json:"-"`
 }
 
 // View is a campaign as the API shows it.
@@ -319,7 +321,7 @@ func (s *Service) Targets(ctx context.Context, c Campaign, year int) ([]Target, 
 	}
 	out := make([]Target, len(rows))
 	for i, r := range rows {
-		out[i] = Target{Year: r.Year, UnitCode: r.UnitCode, Type: r.Type, Min: r.MinCount, Max: r.MaxCount}
+		out[i] = Target{Year: r.Year, UnitCode: r.UnitCode, Type: r.Type, Min: r.MinCount, Max: r.MaxCount, UnitPath: r.UnitPath}
 	}
 	return out, nil
 }

@@ -152,13 +152,9 @@ func (s *Service) report(ctx context.Context, c Campaign, year int, unit units.U
 	}
 	rep := Report{Campaign: c, Year: year, Unit: unit, Baseline: year < c.StartsOn.Year()}
 	var targets []Target
-	var targetRows []targetRow
 	if !rep.Baseline {
-		if err := s.targetsOf(ctx, c).Where("year = ?", year).Order("unit_code, type").Find(&targetRows).Error; err != nil {
+		if targets, err = s.Targets(ctx, c, year); err != nil {
 			return Report{}, err
-		}
-		for _, r := range targetRows {
-			targets = append(targets, Target{Year: r.Year, UnitCode: r.UnitCode, Type: r.Type, Min: r.MinCount, Max: r.MaxCount})
 		}
 	}
 	var averages map[string]float64
@@ -170,7 +166,7 @@ func (s *Service) report(ctx context.Context, c Campaign, year int, unit units.U
 	for _, ch := range children {
 		rep.Children = append(rep.Children, ReportUnit{Unit: ch})
 	}
-	former, err := s.formerChildren(ctx, unit, year, children, recognized, pipeline, targetRows)
+	former, err := s.formerChildren(ctx, unit, year, children, recognized, pipeline, targets)
 	if err != nil {
 		return Report{}, err
 	}
@@ -188,7 +184,7 @@ func (s *Service) report(ctx context.Context, c Campaign, year int, unit units.U
 // as they last stood by the year, and ordered by code; a code no unit row knows any more
 // keeps a row named by its code, so no count is left out of the rows.
 func (s *Service) formerChildren(ctx context.Context, unit units.Unit, year int, children []units.Unit,
-	recognized, pipeline []progress.Count, targets []targetRow) ([]ReportUnit, error) {
+	recognized, pipeline []progress.Count, targets []Target) ([]ReportUnit, error) {
 	known := map[string]bool{unit.Code: true}
 	for _, ch := range children {
 		known[ch.Code] = true

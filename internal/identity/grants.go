@@ -164,9 +164,7 @@ func (s *Service) lapsed(ctx context.Context, grants []authz.Grant) ([]authz.Lap
 		out[i].UnitName = u.Name
 		end := *u.ValidTo
 		out[i].EndedOn = &end
-		for _, r := range regrant[units.VersionOf(u)] {
-			out[i].Successors = append(out[i].Successors, units.Link{Code: r.Code, Name: r.Name, Share: r.Share})
-		}
+		out[i].Successors = regrant[units.VersionOf(u)]
 	}
 	return out, nil
 }
@@ -175,16 +173,11 @@ func (s *Service) lapsed(ctx context.Context, grants []authz.Grant) ([]authz.Lap
 // ended on 1 July 2025 the review stage is the province's (SPEC §12).
 var tierHeir = map[authz.Role]authz.Role{authz.DistrictReviewer: authz.ProvinceReviewer}
 
-// regrantRole is the role to grant at the unit with code in place of role, lapsed at a
-// unit that ended: the same role where the policy lets it be held at that unit's level
-// (commune roles at the new communes), else its heir at that tier (a district reviewer's
-// at the province), else none. The level is read from the code's format (LevelOfCode),
-// which tells a province from a commune in both trees.
-func (s *Service) regrantRole(role authz.Role, code string) authz.Role {
-	level, ok := units.LevelOfCode(code)
-	if !ok {
-		return ""
-	}
+// regrantRole is the role to grant, in place of role lapsed at a unit that ended, at a
+// successor of the given (stored) level: the same role where the policy lets it be held
+// at that level (commune roles at the new communes), else its heir at that tier (a
+// district reviewer's at the province), else none.
+func (s *Service) regrantRole(role authz.Role, level units.Level) authz.Role {
 	for _, r := range []authz.Role{role, tierHeir[role]} {
 		if r != "" && slices.Contains(s.authz.LevelsFor(r), string(level)) {
 			return r

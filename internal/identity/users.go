@@ -133,7 +133,7 @@ func (s *Service) lapsedRoles(lapsed []authz.LapsedGrant) []LapsedRole {
 		}
 		for _, succ := range l.Successors {
 			r.Successors = append(r.Successors, RegrantUnit{Code: succ.Code, Name: succ.Name, Share: string(succ.Share),
-				Role: string(s.regrantRole(l.Role, succ.Code))})
+				Role: string(s.regrantRole(l.Role, succ.Level))})
 		}
 		out = append(out, r)
 	}

@@ -159,21 +159,12 @@ type Overdue struct {
 	Items    []OverdueCount `json:"items"`
 }
 
-// OverdueByChild counts the overdue nominations under unitCode that p may read (the unit
-// must be in p's read scope, else ErrNotFound), optionally of one campaign (0: any): the
-// province dashboard's overdue column. A nomination is counted under the unit its path
-// names below unitCode, so a pre-reform dossier of a province counts under its old
-// district and a two-tier one under its commune.
-func (s *Service) OverdueByChild(ctx context.Context, p *authz.Principal, unitCode string, campaignID int64) (Overdue, error) {
-	u, err := s.units.Get(ctx, unitCode)
-	if err != nil {
-		return Overdue{UnitCode: unitCode, Items: []OverdueCount{}}, err
-	}
-	return s.OverdueUnder(ctx, p, u, campaignID)
-}
-
-// OverdueUnder is OverdueByChild for a unit version the caller already holds: a campaign
-// dashboard's unit as it stood in the report's year (a district that has since ended).
+// OverdueUnder counts the overdue nominations under u that p may read (u must be in p's
+// read scope, else ErrNotFound), optionally of one campaign (0: any): the campaign
+// dashboard's overdue column, u being the unit as it stood in the report's year (a
+// district that has since ended). A nomination is counted under the unit its path names
+// below u, so a pre-reform dossier of a province counts under its old district and a
+// two-tier one under its commune.
 func (s *Service) OverdueUnder(ctx context.Context, p *authz.Principal, u units.Unit, campaignID int64) (Overdue, error) {
 	out := Overdue{UnitCode: u.Code, Items: []OverdueCount{}}
 	if !s.authz.Can(p, authz.ObjNomination, authz.ActRead, u.Path) {

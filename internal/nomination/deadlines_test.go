@@ -278,11 +278,10 @@ func TestInboxByDueDate(t *testing.T) {
 	}
 }
 
-// TestOverdueByChild: the province dashboard's count of overdue dossiers per district,
+// TestOverdueUnder: the province dashboard's count of overdue dossiers per district,
 // and a district's per commune, within the caller's scope.
-func TestOverdueByChild(t *testing.T) {
+func TestOverdueUnder(t *testing.T) {
 	d := newDeadlines(t)
-	ctx := context.Background()
 	d.submitted(t, "2024-02-07", "xa.haiyen", "06220", "Quá hạn 1")
 	late := d.submitted(t, "2024-02-07", "xa.haiyen", "06220", "Quá hạn 2")
 	d.act(t, "2024-02-08", "caoloc", late, "start_review") // still the review stage: overdue
@@ -291,26 +290,36 @@ func TestOverdueByChild(t *testing.T) {
 	d.draftOn(t, "2024-03-05", "xa.haiyen", "06220", "Bản nháp")
 	svc := d.on("2024-03-07")
 
-	got, err := svc.OverdueByChild(ctx, d.people["tinh"], "20", 0)
+	got, err := d.overdueUnder(t, svc, d.people["tinh"], "20", 0)
 	want := []nomination.OverdueCount{{UnitCode: "183", Overdue: 2}, {UnitCode: "182", Overdue: 1}}
 	if err != nil || got.Total != 3 || !slices.Equal(got.Items, want) {
 		t.Errorf("province 20: %+v, %v", got, err)
 	}
-	got, err = svc.OverdueByChild(ctx, d.people["caoloc"], "183", 0)
+	got, err = d.overdueUnder(t, svc, d.people["caoloc"], "183", 0)
 	if err != nil || got.Total != 2 || !slices.Equal(got.Items, []nomination.OverdueCount{{UnitCode: "06220", Overdue: 2}}) {
 		t.Errorf("district 183: %+v, %v", got, err)
 	}
-	got, err = svc.OverdueByChild(ctx, d.people["tinh"], "20", 999999)
+	got, err = d.overdueUnder(t, svc, d.people["tinh"], "20", 999999)
 	if err != nil || got.Total != 0 || len(got.Items) != 0 {
 		t.Errorf("another campaign: %+v, %v", got, err)
 	}
-	got, err = d.on("2024-03-06").OverdueByChild(ctx, d.people["tinh"], "20", 0)
+	got, err = d.overdueUnder(t, d.on("2024-03-06"), d.people["tinh"], "20", 0)
 	if err != nil || got.Total != 0 {
 		t.Errorf("the day they are due: %+v, %v", got, err)
 	}
 	for _, unit := range []string{"20", "182"} {
-		if _, err := svc.OverdueByChild(ctx, d.people["caoloc"], unit, 0); !errors.Is(err, apperr.ErrNotFound) {
+		if _, err := d.overdueUnder(t, svc, d.people["caoloc"], unit, 0); !errors.Is(err, apperr.ErrNotFound) {
 			t.Errorf("Cao Lộc's reviewer asks for %s: %v", unit, err)
 		}
 	}
+}
+
+// overdueUnder asks OverdueUnder about the unit with code as it stands today.
+func (d *deadlines) overdueUnder(t *testing.T, svc *nomination.Service, p *authz.Principal, code string, campaignID int64) (nomination.Overdue, error) {
+	t.Helper()
+	u, err := d.a.Units.Get(context.Background(), code)
+	if err != nil {
+		t.Fatalf("unit %s: %v", code, err)
+	}
+	return svc.OverdueUnder(context.Background(), p, u, campaignID)
 }
