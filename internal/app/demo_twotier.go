@@ -60,7 +60,7 @@ var demoTwoTierNominations = []struct {
 // SeedDemoTwoTier adds the two-tier world to the demo (SPEC §12), after the three-tier
 // demo (SeedDemo, which leaves a reformed database alone). Run again, it adds nothing.
 func SeedDemoTwoTier(ctx context.Context, s *Services, out io.Writer) error {
-	if err := SeedDemo(ctx, s, out); err != nil {
+	if _, err := seedThreeTier(ctx, s, out); err != nil {
 		return err
 	}
 	res, err := s.Units.ImportTwoTier(ctx)
@@ -77,7 +77,10 @@ func SeedDemoTwoTier(ctx context.Context, s *Services, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return seedTwoTierNominations(ctx, s, campaignID, out)
+	if err := seedTwoTierNominations(ctx, s, campaignID, out); err != nil {
+		return err
+	}
+	return seedNotice(ctx, s, twoTierNotice, out)
 }
 
 // twoTierLoaded reports whether the reform of 1 July 2025 is in the units: Cao Lộc, the

@@ -60,33 +60,44 @@ func Seed(ctx context.Context, cfg config.Config, opt SeedOptions, out io.Writer
 	})
 }
 
-// SeedDemo adds the demo data to an open database (tests call it directly).
+// SeedDemo adds the demo data to an open database (tests call it directly): the
+// three-tier world of 2022–2025 and, today, an NTM commune title on public notice.
 func SeedDemo(ctx context.Context, s *Services, out io.Writer) error {
+	reformed, err := seedThreeTier(ctx, s, out)
+	if err != nil || reformed {
+		return err
+	}
+	return seedNotice(ctx, s, threeTierNotice, out)
+}
+
+// seedThreeTier adds the data of the three-tier world, unless the reform is loaded
+// already (reformed true): its units, users, criteria, campaign, dossiers and movement.
+func seedThreeTier(ctx context.Context, s *Services, out io.Writer) (reformed bool, err error) {
 	// Once the reform is loaded (seed --two-tier), the three-tier demo is history: its
 	// districts have ended, and it ran before the reform was loaded.
 	if reformed, err := twoTierLoaded(ctx, s); err != nil || reformed {
 		if reformed {
 			fmt.Fprintln(out, "three-tier demo data: kept as history (the two-tier units are already loaded)")
 		}
-		return err
+		return reformed, err
 	}
 	if err := ImportEmbeddedUnits(ctx, s, out); err != nil {
-		return err
+		return false, err
 	}
 	if err := seedDemoUsers(ctx, s, DemoUsers, "demo users", out); err != nil {
-		return err
+		return false, err
 	}
 	if err := seedCriteria(ctx, s, out); err != nil {
-		return err
+		return false, err
 	}
 	campaignID, err := seedCampaign(ctx, s, out)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if err := seedNominations(ctx, s, campaignID, out); err != nil {
-		return err
+		return false, err
 	}
-	return seedMovement(ctx, s, out)
+	return false, seedMovement(ctx, s, out)
 }
 
 // UserCreate implements `ntmflow user create`.

@@ -8,7 +8,10 @@ import (
 	"context"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/identity"
 )
 
 // row is one delegation as stored. Dates are written as YYYY-MM-DD text.
@@ -125,36 +128,67 @@ func (s *Service) markRevoked(ctx context.Context, id, by int64, at time.Time) e
 	return nil
 }
 
-// Received lists the roles userID holds on day through delegations (identity's
-// DelegationSource): each delegation not revoked whose period includes day, whose
-// delegator is enabled and still holds the role at the unit, and whose delegate still
-// holds some role there. Each grant is marked with its delegator.
-func (s *Service) Received(ctx context.Context, userID int64, on time.Time) ([]authz.Grant, error) {
+// running is the delegations that give their role on date: not revoked, their period
+// including date, the delegator enabled and still holding the role at the unit, and the
+// delegate still holding some role there (SPEC §13).
+func (s *Service) running(ctx context.Context, on time.Time) *gorm.DB {
 	date := on.Format(time.DateOnly)
-	var rows []struct {
-		ID           int64
-		Role         string
-		UnitCode     string
-		UnitPath     string
-		FromUsername string
-	}
-	err := s.st.DB(ctx).Table("delegations AS d").
-		Select("d.id, d.role, d.unit_code, d.unit_path, fu.username AS from_username").
+	return s.st.DB(ctx).Table("delegations AS d").
 		Joins("JOIN users fu ON fu.id = d.from_user_id").
-		Where("d.to_user_id = ? AND d.revoked_at IS NULL AND d.valid_from <= ? AND d.valid_until >= ? AND fu.disabled = ?",
-			userID, date, date, false).
+		Where("d.revoked_at IS NULL AND d.valid_from <= ? AND d.valid_until >= ? AND fu.disabled = ?", date, date, false).
 		Where("EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = d.from_user_id AND g.role = d.role " +
 			"AND g.unit_code = d.unit_code AND g.unit_path = d.unit_path)").
 		Where("EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = d.to_user_id " +
-			"AND g.unit_code = d.unit_code AND g.unit_path = d.unit_path)").
-		Order("d.id").Scan(&rows).Error
-	if err != nil {
+			"AND g.unit_code = d.unit_code AND g.unit_path = d.unit_path)")
+}
+
+// receivedRow is a running delegation as a grant of its delegate.
+type receivedRow struct {
+	ID           int64
+	ToUserID     int64
+	Role         string
+	UnitCode     string
+	UnitPath     string
+	FromUsername string
+}
+
+func (r receivedRow) grant() authz.Grant {
+	return authz.Grant{Role: authz.Role(r.Role), UnitCode: r.UnitCode, UnitPath: r.UnitPath,
+		DelegatedBy: r.FromUsername, DelegationID: r.ID}
+}
+
+const receivedColumns = "d.id, d.to_user_id, d.role, d.unit_code, d.unit_path, fu.username AS from_username"
+
+// Received lists the roles userID holds on day through delegations (identity's
+// DelegationSource), each marked with its delegator.
+func (s *Service) Received(ctx context.Context, userID int64, on time.Time) ([]authz.Grant, error) {
+	var rows []receivedRow
+	if err := s.running(ctx, on).Select(receivedColumns).Where("d.to_user_id = ?", userID).
+		Order("d.id").Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]authz.Grant, len(rows))
 	for i, r := range rows {
-		out[i] = authz.Grant{Role: authz.Role(r.Role), UnitCode: r.UnitCode, UnitPath: r.UnitPath,
-			DelegatedBy: r.FromUsername, DelegationID: r.ID}
+		out[i] = r.grant()
+	}
+	return out, nil
+}
+
+// HeldAt lists who holds one of roles on day through a delegation at one of the units at
+// unitPaths (identity's DelegationSource): the delegates a notification must reach
+// beside the role's holders in their own right.
+func (s *Service) HeldAt(ctx context.Context, roles []authz.Role, unitPaths []string, on time.Time) ([]identity.DelegatedGrant, error) {
+	if len(roles) == 0 || len(unitPaths) == 0 {
+		return nil, nil
+	}
+	var rows []receivedRow
+	if err := s.running(ctx, on).Select(receivedColumns).Where("d.role IN ? AND d.unit_path IN ?", roles, unitPaths).
+		Order("d.to_user_id, d.id").Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]identity.DelegatedGrant, len(rows))
+	for i, r := range rows {
+		out[i] = identity.DelegatedGrant{UserID: r.ToUserID, Grant: r.grant()}
 	}
 	return out, nil
 }

@@ -4,8 +4,10 @@
 package identity
 
 import (
+	"cmp"
 	"context"
 	"net/mail"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -84,11 +86,12 @@ type Holder struct {
 	Grant    authz.Grant // the role and its unit, with the unit's level
 }
 
-// Holders lists the enabled users who hold, in their own right, one of roles at a unit
-// standing today on the path from the province down to unitPath: the grants whose
-// subtree (or province) may cover an object there. Which of them reach the object, and
-// for what, is authz's to say (authz.Authorizer.GrantAllows). A grant at a unit that has
-// ended gives nothing, as in a session (SPEC §12). Ordered by user id.
+// Holders lists the enabled users who hold one of roles at a unit standing today on the
+// path from the province down to unitPath, in their own right or through a delegation
+// running today (its grant then names the delegator): the grants whose subtree (or
+// province) may cover an object there. Which of them reach the object, and for what, is
+// authz's to say (authz.Authorizer.GrantAllows). A grant at a unit that has ended gives
+// nothing, as in a session (SPEC §12). Ordered by user id, own grants first.
 func (s *Service) Holders(ctx context.Context, roles []authz.Role, unitPath string) ([]Holder, error) {
 	codes := units.SplitPath(unitPath)
 	if len(roles) == 0 || len(codes) == 0 {
@@ -98,39 +101,53 @@ func (s *Service) Holders(ctx context.Context, roles []authz.Role, unitPath stri
 	for i := range codes {
 		paths[i] = "/" + strings.Join(codes[:i+1], "/")
 	}
-	var rows []struct {
-		UserID   int64
-		Role     string
-		UnitCode string
-		UnitPath string
-		Username string
-		FullName string
-		Locale   string
-		Email    *string
-	}
-	err := s.st.DB(ctx).Table("role_grants AS g").
-		Select("g.user_id, g.role, g.unit_code, g.unit_path, u.username, u.full_name, u.locale, u.email").
-		Joins("JOIN users AS u ON u.id = g.user_id").
-		Where("u.disabled = ? AND g.role IN ? AND g.unit_path IN ?", false, roles, paths).
-		Order("g.user_id, g.id").Scan(&rows).Error
-	if err != nil || len(rows) == 0 {
+	var held []DelegatedGrant
+	var own []grantRow
+	if err := s.st.DB(ctx).Where("role IN ? AND unit_path IN ?", roles, paths).Order("user_id, id").Find(&own).Error; err != nil {
 		return nil, err
+	}
+	for _, r := range own {
+		held = append(held, DelegatedGrant{UserID: r.UserID, Grant: authz.Grant{Role: authz.Role(r.Role), UnitCode: r.UnitCode, UnitPath: r.UnitPath}})
+	}
+	if s.delegations != nil {
+		delegated, err := s.delegations.HeldAt(ctx, roles, paths, units.Today(s.now()))
+		if err != nil {
+			return nil, err
+		}
+		held = append(held, delegated...)
+	}
+	if len(held) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, 0, len(held))
+	for _, h := range held {
+		ids = append(ids, h.UserID)
+	}
+	var users []User
+	if err := s.st.DB(ctx).Where("id IN ? AND disabled = ?", ids, false).Find(&users).Error; err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]User, len(users))
+	for _, u := range users {
+		byID[u.ID] = u
 	}
 	current, err := s.units.GetMany(ctx, codes)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Holder, 0, len(rows))
-	for _, r := range rows {
-		g, ok := s.standing(authz.Grant{Role: authz.Role(r.Role), UnitCode: r.UnitCode, UnitPath: r.UnitPath}, current)
-		if !ok {
+	out := make([]Holder, 0, len(held))
+	for _, h := range held {
+		u, enabled := byID[h.UserID]
+		g, ok := s.standing(h.Grant, current)
+		if !enabled || !ok {
 			continue
 		}
-		h := Holder{UserID: r.UserID, Username: r.Username, FullName: r.FullName, Locale: r.Locale, Grant: g}
-		if r.Email != nil {
-			h.Email = *r.Email
+		holder := Holder{UserID: u.ID, Username: u.Username, FullName: u.FullName, Locale: u.Locale, Grant: g}
+		if u.Email != nil {
+			holder.Email = *u.Email
 		}
-		out = append(out, h)
+		out = append(out, holder)
 	}
+	slices.SortStableFunc(out, func(a, b Holder) int { return cmp.Compare(a.UserID, b.UserID) })
 	return out, nil
 }

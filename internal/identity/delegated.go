@@ -17,6 +17,15 @@ type DelegationSource interface {
 	// Received lists the grants userID holds on day through delegations running then,
 	// each marked with its delegator (authz.Grant.DelegatedBy).
 	Received(ctx context.Context, userID int64, day time.Time) ([]authz.Grant, error)
+	// HeldAt lists who holds one of roles on day through a delegation at one of the units
+	// at unitPaths.
+	HeldAt(ctx context.Context, roles []authz.Role, unitPaths []string, day time.Time) ([]DelegatedGrant, error)
+}
+
+// DelegatedGrant is a role a user holds through a delegation (its grant names the delegator).
+type DelegatedGrant struct {
+	UserID int64
+	Grant  authz.Grant
 }
 
 // UseDelegations makes principals carry the roles delegated to their user.

@@ -32,3 +32,21 @@ func actingThrough(az *authz.Authorizer, p *authz.Principal, action, unitPath st
 	}
 	return via, found
 }
+
+// actingFor is actingThrough for a permission outside the workflow table (answering an
+// objection): the delegated grant that allows act on obj at unitPath when none of p's
+// own grants does.
+func actingFor(az *authz.Authorizer, p *authz.Principal, obj, act, unitPath string) (authz.Grant, bool) {
+	var via authz.Grant
+	found := false
+	for _, g := range p.Grants {
+		switch {
+		case !az.GrantAllows(g, obj, act, unitPath):
+		case !g.Delegated():
+			return authz.Grant{}, false
+		case !found:
+			via, found = g, true
+		}
+	}
+	return via, found
+}

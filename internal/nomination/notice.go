@@ -44,6 +44,10 @@ const (
 	ActResolve   = "resolve"
 )
 
+// ActionResolveObjection names the history entry of an objection answered: the dossier's
+// record, though not a step of the workflow (its status does not change).
+const ActionResolveObjection = "resolve_objection"
+
 // Limits of an objection and of its answer.
 const (
 	MaxObjectionText    = 2000 // characters of the objection and of the answer
@@ -332,7 +336,8 @@ func (s *Service) ResolveObjection(ctx context.Context, p *authz.Principal, id, 
 		}
 		o.Response, o.ResolvedAt, o.ResolvedBy, o.Resolver = &response, &now, &p.UserID, &p.Username
 		out = o.view(true)
-		return nil
+		// The answer is part of the dossier's record: the timeline shows it with the objection it closes.
+		return s.writeHistory(ctx, p, r, ActionResolveObjection, &r.Status, response, map[string]any{"objection_id": o.ID})
 	})
 	return out, err
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -159,6 +160,19 @@ func TestNoticeHoldsApprovalUntilItEndsAndEveryObjectionIsAnswered(t *testing.T)
 	}
 	if _, err := w.a.Nominations.ResolveObjection(ctx, w.province, v.ID, oid, "Lần hai"); !errors.Is(err, apperr.ErrConflict) {
 		t.Fatalf("answered twice: %v", err)
+	}
+	hist, err := w.a.Nominations.History(ctx, w.officer, v.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := hist[len(hist)-1]
+	if last.Action != nomination.ActionResolveObjection || last.Actor != "caoloc" || last.Comment != answer ||
+		last.From == nil || *last.From != nomination.Endorsed || last.To != nomination.Endorsed ||
+		string(last.Details) != fmt.Sprintf(`{"objection_id":%d}`, oid) {
+		t.Errorf("the answer in the history: %+v (details %s)", last, last.Details)
+	}
+	if n := len(hist); hist[n-2].Action == nomination.ActionResolveObjection {
+		t.Errorf("the refused answers wrote history: %+v", hist[n-2])
 	}
 
 	approved, err := w.approveOn(t, "2024-03-20", v)

@@ -15,6 +15,7 @@ import (
 	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/authz"
 	"github.com/ntmflow/ntmflow/internal/criteria"
+	"github.com/ntmflow/ntmflow/internal/delegation"
 	"github.com/ntmflow/ntmflow/internal/identity"
 	"github.com/ntmflow/ntmflow/internal/nomination"
 	"github.com/ntmflow/ntmflow/internal/notify"
@@ -263,6 +264,69 @@ func TestProvinceReviewerWhereNoDistrictReviewer(t *testing.T) {
 	}
 	if got := g.about(t, "caoloc", w.ID); !slices.Equal(got, []string{"transition:submit"}) {
 		t.Errorf("the ended district's reviewer: %v", got)
+	}
+}
+
+// TestDelegatesAreNotified: a deputy acting for Cao Lộc's reviewer through a running
+// delegation hears of a submission as the reviewer does; once the delegation is revoked,
+// or for one that has not begun, nothing.
+func TestDelegatesAreNotified(t *testing.T) {
+	t.Parallel()
+	f := newFx(t)
+	ctx := context.Background()
+	deputy, err := f.a.Identity.CreateUser(ctx, identity.NewUser{Username: "pho.caoloc", FullName: "Hoàng Thị Phó (huyện Cao Lộc)",
+		Password: "ntm-demo-2022", IsDemo: true, Email: "pho.caoloc@ntm.langson.example",
+		Roles: []identity.RoleAt{{Role: "observer", UnitCode: "183"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	later, err := f.a.Identity.CreateUser(ctx, identity.NewUser{Username: "ctv.caoloc", FullName: "Lăng Văn Cộng (huyện Cao Lộc)",
+		Password: "ntm-demo-2022", IsDemo: true, Roles: []identity.RoleAt{{Role: "observer", UnitCode: "183"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := time.Now().In(vietnam)
+	day := func(n int) string { return today.AddDate(0, 0, n).Format(time.DateOnly) }
+	caoloc := f.who(t, "caoloc")
+	running, err := f.a.Delegations.Create(ctx, caoloc, delegation.Input{ToUserID: deputy.ID, Role: "district_reviewer",
+		UnitCode: "183", From: day(0), Until: day(10)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.a.Delegations.Create(ctx, caoloc, delegation.Input{ToUserID: later.ID, Role: "district_reviewer",
+		UnitCode: "183", From: day(3), Until: day(10)}); err != nil {
+		t.Fatal(err)
+	}
+	srv := startSMTP(t, false)
+	f.a.Notify.QueueMail("https://ntm.langson.example")
+	v := f.act(t, "2024-03-04", "xa.haiyen", f.draft(t, "2024-03-01", "Vườn thanh long"), "submit")
+	for who, want := range map[string][]string{"caoloc": {"transition:submit"}, "pho.caoloc": {"transition:submit"}, "ctv.caoloc": nil} {
+		if got := f.about(t, who, v.ID); !slices.Equal(got, want) {
+			t.Errorf("%s after the submission: %v, want %v", who, got, want)
+		}
+	}
+	res, err := f.a.Notify.SendDue(ctx, srv.mailer(t), at("2024-03-04"))
+	if err != nil || res != (notify.SendResult{Sent: 2}) {
+		t.Fatalf("SendDue: %+v %v", res, err)
+	}
+	var mailed []string
+	for _, m := range srv.messages() {
+		mailed = append(mailed, m.To)
+	}
+	slices.Sort(mailed)
+	if !slices.Equal(mailed, []string{"caoloc@ntm.langson.example", "pho.caoloc@ntm.langson.example"}) {
+		t.Errorf("mailed to %v", mailed)
+	}
+
+	if _, err := f.a.Delegations.Revoke(ctx, caoloc, running.ID); err != nil {
+		t.Fatal(err)
+	}
+	w := f.act(t, "2024-03-05", "xa.haiyen", f.draft(t, "2024-03-05", "Vườn mận"), "submit")
+	if got := f.about(t, "pho.caoloc", w.ID); len(got) != 0 {
+		t.Errorf("the deputy after the revocation: %v", got)
+	}
+	if got := f.about(t, "caoloc", w.ID); !slices.Equal(got, []string{"transition:submit"}) {
+		t.Errorf("the reviewer after the revocation: %v", got)
 	}
 }
 

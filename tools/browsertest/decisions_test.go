@@ -48,7 +48,12 @@ func TestOneDecisionInTheBrowser(t *testing.T) {
 	s.expect("#decide-h", "Phê duyệt các hồ sơ đã chọn theo một quyết định")
 	s.expect("#decision-items", second)
 	s.expect("#decision-items", "Vườn hồng không hạt của bà Lý Thị Mai")
-	s.do(chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('#decision-items input[name="item"]').forEach(e => { e.checked = true })`),
+	// The queue also holds Mẫu Sơn's NTM commune title, whose public notice still runs.
+	s.expect("#decision-items", "Xã Mẫu Sơn đề nghị công nhận đạt chuẩn nông thôn mới")
+	s.do(chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('#decision-items li[data-nomination]').forEach(li => {
+		const title = li.querySelector('.card-title').textContent
+		li.querySelector('input[name="item"]').checked = title === 'Khu dân cư thôn Nà Lầu' || title === 'Vườn hồng không hạt của bà Lý Thị Mai'
+	})`),
 		chromedp.SendKeys(chromedp.ID("dec-number"), "2468/QĐ-UBND"),
 		chromedp.SendKeys(chromedp.ID("dec-signer"), "Đoàn Thu Hà"))
 	s.setValue("dec-date", "2025-12-10")

@@ -4,11 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"os"
-	"strconv"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -26,7 +23,7 @@ func TestObjectionDuringNoticeInTheBrowser(t *testing.T) {
 	if err := app.SeedDemo(context.Background(), a.Services, &out); err != nil {
 		t.Fatalf("seed --demo: %v\n%s", err, out.String())
 	}
-	id := endorsedTitle(t, a)
+	id := demoNotice(t, a)
 	ctx := browser(t)
 	s := &session{t: t, ctx: ctx, base: a.URL, shots: os.Getenv("NTMFLOW_SCREENSHOTS")}
 
@@ -54,6 +51,8 @@ func TestObjectionDuringNoticeInTheBrowser(t *testing.T) {
 	s.clickNav(`form.resolve-form button[type=submit]`)
 	s.expect(".flash", "Đã ghi câu trả lời")
 	s.expect(`li.objection[data-resolved="true"] .objection-answer`, "biên bản nghiệm thu")
+	s.expect("ol.timeline li:last-child", "Trả lời ý kiến niêm yết")
+	s.expect("ol.timeline li:last-child", "biên bản nghiệm thu")
 	s.shot("desktop-objection-answered")
 	s.logout()
 
@@ -66,57 +65,20 @@ func TestObjectionDuringNoticeInTheBrowser(t *testing.T) {
 	s.expect(".flash-error", "niêm yết")
 }
 
-// endorsedTitle brings an NTM-commune nomination of Xã Mẫu Sơn to endorsed through the
-// API, which opens its 15-day notice today.
-func endorsedTitle(t *testing.T, a *testkit.App) int64 {
+// demoNotice is the nomination on public notice in the demo (Xã Mẫu Sơn's NTM commune
+// title, endorsed on the day of the seed), read as anyone reads it.
+func demoNotice(t *testing.T, a *testkit.App) int64 {
 	t.Helper()
-	var assessment, scores []map[string]any
-	for i := 1; i <= 19; i++ {
-		assessment = append(assessment, map[string]any{"criterion": strconv.Itoa(i), "value": true})
-		scores = append(scores, map[string]any{"criterion": strconv.Itoa(i), "met": true, "comment": ""})
+	res := a.Do(t, "GET", "/api/v1/public/notices", "", nil)
+	var page struct {
+		Items []struct {
+			NominationID int64  `json:"nomination_id"`
+			CommuneCode  string `json:"commune_code"`
+		} `json:"items"`
 	}
-	officer, reviewer := a.Login(t, "xa.mauson").Token, a.Login(t, "caoloc").Token
-	res := a.Do(t, "POST", "/api/v1/nominations", officer, map[string]any{"type": "ntm_commune", "commune_code": "06238",
-		"title": "Xã Mẫu Sơn đạt chuẩn nông thôn mới", "subject": map[string]any{"satisfaction_pct": 93.5}, "assessment": assessment})
-	if res.Status != http.StatusCreated {
-		t.Fatalf("create: %d %s", res.Status, res.Body)
+	res.JSON(t, &page)
+	if res.Status != http.StatusOK || len(page.Items) != 1 || page.Items[0].CommuneCode != "06238" {
+		t.Fatalf("the demo's public notice: %d %s", res.Status, res.Body)
 	}
-	var n struct {
-		ID      int64 `json:"id"`
-		Version int   `json:"version"`
-	}
-	res.JSON(t, &n)
-	for _, kind := range []string{"minutes", "survey"} {
-		var buf bytes.Buffer
-		mw := multipart.NewWriter(&buf)
-		_ = mw.WriteField("kind", kind)
-		fw, _ := mw.CreateFormFile("file", kind+".pdf")
-		_, _ = fw.Write([]byte("%PDF-1.4\n%âãÏÓ\ntrailer << >>\n%%EOF\n"))
-		_ = mw.Close()
-		req, _ := http.NewRequest("POST", fmt.Sprintf("%s/api/v1/nominations/%d/attachments", a.URL, n.ID), &buf)
-		req.Header.Set("Content-Type", mw.FormDataContentType())
-		req.Header.Set("Authorization", "Bearer "+officer)
-		up, err := a.Server.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		raw, _ := io.ReadAll(up.Body)
-		up.Body.Close()
-		if up.StatusCode != http.StatusCreated {
-			t.Fatalf("upload %s: %d %s", kind, up.StatusCode, raw)
-		}
-	}
-	step := func(token, method, path string, body map[string]any) {
-		t.Helper()
-		res := a.Do(t, method, fmt.Sprintf("/api/v1/nominations/%d%s", n.ID, path), token, body, "If-Match", strconv.Quote(strconv.Itoa(n.Version)))
-		if res.Status != http.StatusOK {
-			t.Fatalf("%s %s: %d %s", method, path, res.Status, res.Body)
-		}
-		res.JSON(t, &n)
-	}
-	step(officer, "POST", "/transitions", map[string]any{"action": "submit"})
-	step(reviewer, "POST", "/transitions", map[string]any{"action": "start_review"})
-	step(reviewer, "PUT", "/review", map[string]any{"scores": scores, "summary": "Xã đạt đủ 19 tiêu chí.", "visited_on": "2026-11-20"})
-	step(reviewer, "POST", "/transitions", map[string]any{"action": "endorse"})
-	return n.ID
+	return page.Items[0].NominationID
 }
