@@ -1,5 +1,7 @@
-// Package export writes a table as CSV or XLSX: a title row (what, when), a header row,
-// then the data with numbers kept as numbers so spreadsheets can sum them.
+// Package export writes a table as CSV or XLSX: XLSX with a title row (what, when), then
+// a header row and the data with numbers kept as numbers so spreadsheets can sum them. A
+// CSV starts with its header row (RFC 4180): a title line above it would be read as the
+// header by every tool that imports it; the title goes into the file name instead.
 package export
 
 import (
@@ -27,9 +29,6 @@ func CSV(w io.Writer, t Table) error {
 		return err
 	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{t.Title}); err != nil {
-		return err
-	}
 	if err := cw.Write(t.Headers); err != nil {
 		return err
 	}

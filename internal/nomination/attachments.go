@@ -190,6 +190,9 @@ func (u *Upload) Attach(ctx context.Context, kind string) (Attachment, error) {
 		if err := s.rehash(ctx, r); err != nil {
 			return err
 		}
+		if err := s.writeEvidenceHistory(ctx, u.p, r, ActionAddAttachment, a); err != nil {
+			return err
+		}
 		// The bytes reach their address under their lock, in the transaction that makes
 		// them referenced: a removal of the last other reference runs wholly before (and
 		// this puts the file back) or after (and sees this row).
@@ -239,7 +242,26 @@ func (s *Service) rehash(ctx context.Context, r *row) error {
 	if err != nil {
 		return err
 	}
-	return s.rowOf(ctx, r).Update("dossier_sha256", sum).Error
+	if err := s.rowOf(ctx, r).Update("dossier_sha256", sum).Error; err != nil {
+		return err
+	}
+	r.DossierSHA256 = sum
+	return nil
+}
+
+// History actions of the dossier's edits outside the workflow table's transitions: the
+// commune's save of a draft or returned dossier (ActionUpdate) and its evidence.
+const (
+	ActionAddAttachment    = "add_attachment"
+	ActionDeleteAttachment = "delete_attachment"
+)
+
+// writeEvidenceHistory records an upload or deletion of evidence in the nomination's
+// history, in the caller's transaction, with the dossier hash after the change: the file
+// name is the comment, its kind, size and hash the details.
+func (s *Service) writeEvidenceHistory(ctx context.Context, p *authz.Principal, r *row, action string, a Attachment) error {
+	details := map[string]any{"attachment_id": a.ID, "filename": a.Filename, "kind": a.Kind, "size": a.Size, "sha256": a.SHA256}
+	return s.writeHistory(ctx, p, r, action, &r.Status, a.Filename, details)
 }
 
 // removeIfUnreferenced deletes the stored bytes sum once no attachment refers to them. It
@@ -313,7 +335,10 @@ func (s *Service) DeleteAttachment(ctx context.Context, p *authz.Principal, id, 
 			return err
 		}
 		sum = a.SHA256
-		return s.rehash(ctx, r)
+		if err := s.rehash(ctx, r); err != nil {
+			return err
+		}
+		return s.writeEvidenceHistory(ctx, p, r, ActionDeleteAttachment, a)
 	})
 	if err == nil {
 		s.removeIfUnreferenced(ctx, sum)

@@ -643,6 +643,10 @@ func (s *Service) Update(ctx context.Context, p *authz.Principal, id int64, ifMa
 		}); err != nil {
 			return err
 		}
+		// One history entry per save of the dossier, with its hash after the save.
+		if err := s.writeHistory(ctx, p, r, ActionUpdate, &r.Status, "", nil); err != nil {
+			return err
+		}
 		out, err = s.view(ctx, r, set)
 		return err
 	})

@@ -441,7 +441,8 @@ func (s *Service) SaveReview(ctx context.Context, p *authz.Principal, id int64, 
 		if err := s.saveVersioned(ctx, r, ifMatch, map[string]any{"review": str, "dossier_sha256": r.DossierSHA256}); err != nil {
 			return err
 		}
-		details := map[string]any{"total_score": review.TotalScore, "max_score": review.MaxScore, "passes": review.Passes, "visited_on": review.VisitedOn}
+		details := map[string]any{"total_score": review.TotalScore, "max_score": review.MaxScore, "passes": review.Passes, "visited_on": review.VisitedOn,
+			"scores": review.Scores} // kept so that the next round's review can start from this one (PriorReview)
 		if err := s.writeHistory(ctx, p, r, ActionReview, &r.Status, review.Summary, details); err != nil {
 			return err
 		}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -200,17 +199,17 @@ func diamond(pdf *fpdf.Fpdf, x, y, r float64) {
 }
 
 // certificateNumber is the number the certificate carries: its own under the decision
-// ("1520/QĐ-UBND-2"), or the recognition's id for one built without (a sample).
-func certificateNumber(r Recognition) string {
-	if r.CertificateNumber != "" {
-		return r.CertificateNumber
-	}
-	return strconv.FormatInt(r.ID, 10)
-}
+// ("1520/QĐ-UBND-2"), or nothing for one built without (a sample, a recognition made
+// before certificate numbers): an internal id is not a number any paper knows.
+func certificateNumber(r Recognition) string { return r.CertificateNumber }
 
 // drawHeading prints the certificate number, the national motto block and the issuer.
 func drawHeading(pdf *fpdf.Fpdf, d CertificateData) {
 	// A long decision number gets a smaller face rather than run into the motto block.
+	if certificateNumber(d.Recognition) == "" {
+		drawMotto(pdf, d)
+		return
+	}
 	number := "Số: " + certificateNumber(d.Recognition)
 	for size := 9.0; ; size -= 0.5 {
 		setFont(pdf, sans, "", size, ink)
@@ -220,7 +219,11 @@ func drawHeading(pdf *fpdf.Fpdf, d CertificateData) {
 	}
 	pdf.SetXY(18, 16)
 	pdf.CellFormat(72, 5, number, "", 0, "L", false, 0, "")
+	drawMotto(pdf, d)
+}
 
+// drawMotto prints the national motto block and the issuer.
+func drawMotto(pdf *fpdf.Fpdf, d CertificateData) {
 	setFont(pdf, serif, "B", 13, ink)
 	centered(pdf, 19, 6, "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM")
 	setFont(pdf, serif, "B", 12, ink)

@@ -27,6 +27,9 @@ type PublicFilter struct {
 	Query string
 }
 
+// MaxQuery bounds the registry's search term (runes); a longer one is cut.
+const MaxQuery = 100
+
 // PublicPage is one page of active recognitions, newest first.
 type PublicPage struct {
 	Items      []Recognition
@@ -63,6 +66,11 @@ func (s *Service) PublicList(ctx context.Context, us *units.Service, f PublicFil
 			return PublicPage{}, err
 		}
 		q, within = inPaths(q, paths), paths[0]
+	}
+	// The term is bounded (MaxQuery runes): the search reads the filtered recognitions
+	// newest first and stops at the page's limit.
+	if r := []rune(f.Query); len(r) > MaxQuery {
+		f.Query = string(r[:MaxQuery])
 	}
 	if term := textfold.Fold(f.Query); term != "" {
 		q = s.searchPublic(q, term)

@@ -68,6 +68,7 @@ var allowed = []struct{ path, fn, table, why string }{
 	{"internal/app/demo.go", "seedNominations", "nominations", "the demo seed (no caller) runs only on a database without nominations"},
 	{"internal/app/demo_twotier.go", "seedTwoTierCampaign", "campaigns", "the two-tier demo seed (no caller) looks for its own campaign by name before creating it"},
 	{"internal/app/demo_twotier.go", "seedTwoTierNominations", "nominations", "the two-tier demo seed (no caller) runs only while its campaign has no nominations"},
+	{"internal/app/demo_notice.go", "seedNotice", "nominations", "the demo seed (no caller) puts a title on notice only while its commune has none open"},
 	{"internal/gendata/", "*", "*", "the data generator bulk-loads a fresh benchmark database without a caller"},
 	{"tools/loadbench/", "*", "*", "the load bench reads and drives its own generated database directly, as the pgx baseline"},
 }

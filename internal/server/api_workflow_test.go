@@ -100,14 +100,15 @@ func TestWholePath(t *testing.T) {
 	for _, e := range h {
 		actions = append(actions, e["action"].(string))
 	}
-	want := "submit start_review return submit start_review review review endorse approve"
+	// The two uploads of create and the commune's save after the return are entries too.
+	want := "add_attachment add_attachment submit start_review return update submit start_review review review endorse approve"
 	if strings.Join(actions, " ") != want {
 		t.Fatalf("history = %v, want %s", actions, want)
 	}
-	if h[2]["comment"] != "Bổ sung ảnh hàng rào xanh" || h[2]["from"] != "under_review" || h[2]["to"] != "returned" || h[2]["actor"] != "caoloc" {
-		t.Fatalf("return entry = %v", h[2])
+	if h[4]["comment"] != "Bổ sung ảnh hàng rào xanh" || h[4]["from"] != "under_review" || h[4]["to"] != "returned" || h[4]["actor"] != "caoloc" {
+		t.Fatalf("return entry = %v", h[4])
 	}
-	if h[7]["dossier_sha256"] != h[8]["dossier_sha256"] || h[8]["dossier_sha256"] != endorsedHash {
+	if h[10]["dossier_sha256"] != h[11]["dossier_sha256"] || h[11]["dossier_sha256"] != endorsedHash {
 		t.Fatal("the approved dossier must hash exactly as the endorsed one")
 	}
 	if h[0]["from"] != "draft" {
@@ -308,7 +309,8 @@ func TestConcurrentTransitionsOneWins(t *testing.T) {
 			t.Fatalf("round %d: statuses %v, want one 200 and one 412", round, statuses)
 		}
 		got := w.get("tinh", n.ID)
-		if got.Version != n.Version+1 || len(historyOf(t, w, "tinh", n.ID)) != 2 {
+		// History: the two uploads of create, then the transitions.
+		if got.Version != n.Version+1 || len(historyOf(t, w, "tinh", n.ID)) != 4 {
 			t.Fatalf("round %d: version %d, history %d", round, got.Version, len(historyOf(t, w, "tinh", n.ID)))
 		}
 	}
@@ -585,7 +587,7 @@ func TestHistoryCannotBeChanged(t *testing.T) {
 			t.Errorf("%s history = %d", m, res.Status)
 		}
 	}
-	if len(historyOf(t, w, "tinh", n.ID)) != 1 {
+	if len(historyOf(t, w, "tinh", n.ID)) != 3 { // two uploads and the submit
 		t.Fatal("history changed")
 	}
 }

@@ -146,7 +146,7 @@ func TestDelegateActsOnBehalfOfTheDelegatorUntilRevoked(t *testing.T) {
 	b := newBrowser(t, w.a)
 	b.login("caoloc")
 	_, page, _ := b.get(fmt.Sprintf("/nominations/%d", n.ID))
-	if !strings.Contains(page, "pho.caoloc (thay mặt caoloc)") {
+	if !strings.Contains(page, `title="pho.caoloc">Hoàng Thị Phó (huyện Cao Lộc)</span> (thay mặt Nông Văn Lộc (huyện Cao Lộc))`) {
 		t.Error("the history on the page does not say on whose behalf the deputy acted")
 	}
 

@@ -412,7 +412,7 @@ func TestPublicNoticePagesAndAnswers(t *testing.T) {
 	tinh.get("/nominations/" + id)
 	status, body, _ = tinh.post("/nominations/"+id+"/transition", url.Values{"csrf_token": {tinh.csrf}, "version": {fmt.Sprint(n.Version)},
 		"action": {"approve"}, "decision_number": {"99/QĐ-UBND"}, "decision_date": {"2022-09-15"}, "decision_signer": {"Hồ Tiến Thiệu"}})
-	if status != http.StatusConflict || !strings.Contains(body, "Hồ sơ đang trong thời gian niêm yết công khai") {
+	if _, body, _ = tinh.get("/nominations/" + id); status != http.StatusSeeOther || !strings.Contains(body, "Hồ sơ đang trong thời gian niêm yết công khai") {
 		t.Errorf("approve form during the notice: %d", status)
 	}
 

@@ -61,7 +61,9 @@ func (s *Server) logoutSubmit(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/login")
 }
 
-// setLanguage remembers the language: on the account when signed in, in a cookie otherwise.
+// setLanguage remembers the language: on the account when signed in, in a cookie otherwise,
+// and goes back to the page it was asked from with its query (a local path only); a
+// POST-only URL there (a stale form) goes to the Referer or an enclosing page instead.
 func (s *Server) setLanguage(c echo.Context) error {
 	l := i18n.Normalize(c.FormValue("lang"))
 	if a := authOf(c); a != nil {
@@ -70,5 +72,5 @@ func (s *Server) setLanguage(c echo.Context) error {
 		}
 	}
 	c.SetCookie(&http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: isHTTPS(c)})
-	return c.Redirect(http.StatusSeeOther, localPath(c.FormValue("back"), "/"))
+	return c.Redirect(http.StatusSeeOther, s.getTarget(c, c.FormValue("back")))
 }

@@ -39,7 +39,7 @@ func lang(c echo.Context) string {
 // page builds the data every template gets.
 func (s *Server) page(c echo.Context, nav, titleKey string, data any) *Page {
 	p := &Page{Lang: lang(c), Nav: nav, TitleKey: titleKey, Path: c.Request().URL.Path, Now: time.Now(), Data: data,
-		catalog: s.pages.catalog, Flash: takeFlash(c), az: s.authz}
+		catalog: s.pages.catalog, Flash: takeFlash(c), az: s.authz, Back: s.backURL(c)}
 	if a := authOf(c); a != nil {
 		p.User = a.Principal
 		p.CSRF = s.csrfFor(a.TokenHash) // masked anew for every page (csrf.go)
@@ -99,6 +99,105 @@ func localPath(p, fallback string) string {
 		return fallback
 	}
 	return p
+}
+
+// backURL is where the language switch returns to after a page: the page itself with its
+// query when it answered a GET; for a page shown in answer to a POST (a form re-shown
+// with its errors at a POST-only URL) a page that answers GET instead: the Referer when
+// it is of this site, else the nearest enclosing path that answers GET.
+func (s *Server) backURL(c echo.Context) string {
+	r := c.Request()
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return localPath(r.URL.RequestURI(), "/")
+	}
+	return s.getTarget(c, "")
+}
+
+// getTarget turns a wanted return path into one that answers GET: want itself (a local
+// path, validated as localPath does) when its path is served by a GET route, else the
+// Referer of this site when that is, else the nearest enclosing path of want (or of the
+// request) that is, else "/". It never answers with a POST-only URL (which would show 405).
+func (s *Server) getTarget(c echo.Context, want string) string {
+	if want = localPath(want, ""); want != "" && s.servesGet(pathOf(want)) {
+		return want
+	}
+	if ref := localReferer(c); ref != "" && s.servesGet(pathOf(ref)) {
+		return ref
+	}
+	p := pathOf(want)
+	if p == "" {
+		p = c.Request().URL.Path
+	}
+	for p != "/" && p != "" {
+		if s.servesGet(p) {
+			return p
+		}
+		p = p[:strings.LastIndex(p, "/")]
+	}
+	return "/"
+}
+
+// localReferer is the Referer as a local path with its query when it is a page of this
+// site (same host), else "".
+func localReferer(c echo.Context) string {
+	ref := c.Request().Referer()
+	if ref == "" {
+		return ""
+	}
+	u, err := url.Parse(ref)
+	if err != nil || u.Host != c.Request().Host || (u.Scheme != "http" && u.Scheme != "https") {
+		return ""
+	}
+	return localPath(u.RequestURI(), "")
+}
+
+// pathOf is the path of a local URL, without its query or fragment.
+func pathOf(p string) string {
+	if i := strings.IndexAny(p, "?#"); i >= 0 {
+		return p[:i]
+	}
+	return p
+}
+
+// servesGet reports whether a GET route of the server serves path (":param" matches one
+// segment, "*" the rest). Static files do not count: they are not pages.
+func (s *Server) servesGet(path string) bool {
+	if path == "" || s.e == nil {
+		return false
+	}
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	for _, r := range s.e.Routes() {
+		// A POST-only URL's GET only redirects (postOnlyRedirects): it is not a page.
+		if r.Method != http.MethodGet || strings.HasPrefix(r.Path, "/static/") || strings.HasPrefix(r.Path, "/api/") ||
+			strings.HasSuffix(r.Name, ".toEnclosingPage-fm") {
+			continue
+		}
+		if routeMatches(strings.Split(strings.Trim(r.Path, "/"), "/"), segs) {
+			return true
+		}
+	}
+	return false
+}
+
+func routeMatches(pattern, segs []string) bool {
+	for i, p := range pattern {
+		if p == "*" {
+			return true
+		}
+		if i >= len(segs) {
+			return false
+		}
+		if strings.HasPrefix(p, ":") {
+			if segs[i] == "" {
+				return false
+			}
+			continue
+		}
+		if p != segs[i] {
+			return false
+		}
+	}
+	return len(pattern) == len(segs)
 }
 
 func randomToken() string {

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,6 +44,13 @@ type bar struct {
 	HasMin      bool
 	HasMax      bool
 	State       string
+	// Label is the message id of State as the page says it: on track or behind while the
+	// year runs, reached or not reached once it has ended (closeYear).
+	Label string
+	// SumMin is the sum of the children's minimum targets, for a total without a target
+	// of its own: the card and the table's total row both show it (SumOfChildren).
+	SumMin        int
+	SumOfChildren bool
 }
 
 type dashRow struct {
@@ -68,21 +76,25 @@ type dashFilter struct {
 }
 
 // dashStates are the states a row filter may ask for, in the order offered: a bar's
-// state, or "none" for a bar without a target.
-var dashStates = []string{campaign.Met, campaign.OnTrack, campaign.Behind, "none"}
+// state, or "none" for a bar without a target. A closed year has no "on track"
+// (closedStates): a target was reached or not.
+var (
+	dashStates   = []string{campaign.Met, campaign.OnTrack, campaign.Behind, "none"}
+	closedStates = []string{campaign.Met, campaign.Behind, "none"}
+)
 
 // maxFilterQ bounds the name filter (runes); the input says so too.
 const maxFilterQ = 100
 
 // readDashFilter reads the row filter of the dashboard. A page does not refuse a filter:
 // an unknown state is ignored and a longer text is cut to maxFilterQ.
-func readDashFilter(c echo.Context) dashFilter {
+func readDashFilter(c echo.Context, states []string) dashFilter {
 	q := strings.Join(strings.Fields(c.QueryParam("q")), " ")
 	if r := []rune(q); len(r) > maxFilterQ {
 		q = strings.TrimSpace(string(r[:maxFilterQ]))
 	}
 	f := dashFilter{Q: q}
-	if st := c.QueryParam("state"); slices.Contains(dashStates, st) {
+	if st := c.QueryParam("state"); slices.Contains(states, st) {
 		f.State = st
 	}
 	f.Active = f.Q != "" || f.State != ""
@@ -115,8 +127,11 @@ type stateCount struct {
 	Type                   string
 	Met, OnTrack, Behind   int
 	Recognized, InPipeline int
-	TargetMin              int
-	Targets                bool
+	// TargetMin is the unit's own minimum target when it has one (OwnTarget), else the
+	// sum of its children's: the same figure as the table's total row.
+	TargetMin int
+	OwnTarget bool
+	Targets   bool
 }
 
 type dashboardData struct {
@@ -138,6 +153,9 @@ type dashboardData struct {
 	// ShowOverdue is false when the caller may not read every dossier of the unit.
 	Overdue     int
 	ShowOverdue bool
+	// Closed: the year has ended (before this calendar year). Its targets were reached or
+	// not; "on track" (counting dossiers still in progress) no longer means anything.
+	Closed bool
 }
 
 // barTypes are the types drawn as bars against targets: the gardens and residential areas
@@ -152,8 +170,18 @@ func (s *Server) dashboardPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if c.QueryParam("year") == "" && !reportHasData(rep) {
+		if rep, err = s.latestYearWithData(c, rep); err != nil {
+			return err
+		}
+	}
+	closed := !rep.Baseline && yearClosed(rep.Year, time.Now())
+	states := dashStates
+	if closed {
+		states = closedStates
+	}
 	d := dashboardData{Campaign: rep.Campaign, Year: rep.Year, Unit: rep.Unit, CanManage: s.campaigns.CanManage(principal(c), rep.Campaign),
-		Years: campaignYears(rep.Campaign), Baseline: rep.Baseline, Filter: readDashFilter(c), States: dashStates}
+		Years: campaignYears(rep.Campaign), Baseline: rep.Baseline, Filter: readDashFilter(c, states), States: states, Closed: closed}
 	if rep.Unit.Level != units.Province {
 		d.Parent = rep.Unit.Parent()
 	}
@@ -183,6 +211,7 @@ func (s *Server) dashboardPage(c echo.Context) error {
 			continue
 		}
 		b := makeBar(r, scale)
+		b.closeYear(closed)
 		if r.UnitCode == rep.Unit.Code {
 			d.Totals = append(d.Totals, b)
 		} else if i, ok := at[r.UnitCode]; ok {
@@ -194,6 +223,7 @@ func (s *Server) dashboardPage(c echo.Context) error {
 			break
 		}
 		sc := stateCount{Type: typ, Recognized: d.Totals[ti].Recognized, InPipeline: d.Totals[ti].InPipeline}
+		sum, sumOf := 0, false
 		for _, row := range d.Rows {
 			b := row.Bars[ti]
 			switch b.State {
@@ -205,9 +235,17 @@ func (s *Server) dashboardPage(c echo.Context) error {
 				sc.Behind++
 			}
 			if b.TargetMin != nil {
-				sc.TargetMin += int(*b.TargetMin)
-				sc.Targets = true
+				sum += int(*b.TargetMin)
+				sumOf = true
 			}
+		}
+		// The card and the table's total row say the same: the unit's own target, else
+		// the sum of its children's.
+		if t := &d.Totals[ti]; t.HasMin {
+			sc.TargetMin, sc.OwnTarget, sc.Targets = int(*t.TargetMin), true, true
+		} else if sumOf {
+			sc.TargetMin, sc.Targets = sum, true
+			t.SumMin, t.SumOfChildren = sum, true
 		}
 		d.Summary = append(d.Summary, sc)
 	}
@@ -228,7 +266,33 @@ func (s *Server) dashboardPage(c echo.Context) error {
 	if d.Movement, err = s.dashboardMovement(c.Request().Context(), lang(c), rep); err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "dashboard", s.page(c, "campaigns", "dashboard.title", d))
+	pg := s.page(c, "campaigns", "dashboard.title", d)
+	pg.Back = d.url()
+	return s.render(c, http.StatusOK, "dashboard", pg)
+}
+
+// url is the dashboard as shown: its year, unit and row filter (as applied: the name cut
+// to maxFilterQ), where the language switch comes back to.
+func (d dashboardData) url() string {
+	q := url.Values{}
+	q.Set("year", strconv.Itoa(d.Year))
+	q.Set("unit", d.Unit.Code)
+	if d.Filter.Q != "" {
+		q.Set("q", d.Filter.Q)
+	}
+	if d.Filter.State != "" {
+		q.Set("state", d.Filter.State)
+	}
+	return fmt.Sprintf("/campaigns/%d?%s", d.Campaign.ID, q.Encode())
+}
+
+// ChildrenWord names the child units in a sentence ("the districts' targets"): the
+// message id matching ChildWord.
+func (d dashboardData) ChildrenWord() string {
+	if d.ChildWord == "dashboard.districts" {
+		return "ux.dash.children_districts"
+	}
+	return "ux.dash.children_communes"
 }
 
 // childWord names the report's child rows by their level in the year's tree: the
@@ -246,6 +310,54 @@ func childWord(rep campaign.Report) string {
 		return "dashboard.districts"
 	}
 	return "dashboard.communes"
+}
+
+// reportHasData reports whether a report has anything to show: a recognition, a dossier
+// in progress or a target, for the unit or any child.
+func reportHasData(rep campaign.Report) bool {
+	for _, r := range rep.Items {
+		if r.Recognized > 0 || r.InPipeline > 0 || r.TargetMin != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// latestYearWithData is the report the dashboard opens on when no year is asked for and
+// the campaign's current year (rep) is empty: the latest earlier year of the campaign
+// with data, else rep. At most one report per year of the campaign (a handful).
+func (s *Server) latestYearWithData(c echo.Context, rep campaign.Report) (campaign.Report, error) {
+	for y := rep.Year - 1; y >= rep.Campaign.StartsOn.Year(); y-- {
+		r, err := s.campaigns.Progress(c.Request().Context(), principal(c), rep.Campaign.ID, y, c.QueryParam("unit"))
+		if errors.Is(err, apperr.ErrNotFound) {
+			continue // the unit did not stand in that year
+		}
+		if err != nil {
+			return rep, err
+		}
+		if reportHasData(r) {
+			return r, nil
+		}
+	}
+	return rep, nil
+}
+
+// yearClosed reports whether a campaign year has ended by now.
+func yearClosed(year int, now time.Time) bool { return year < now.Year() }
+
+// closeYear says a bar's state as the page shows it. While the year runs: met, on track
+// (counting the dossiers in progress) or behind. Once it has ended, the target was
+// reached (met) or not: on track and behind both become behind, "not reached".
+func (b *bar) closeYear(closed bool) {
+	b.Label = "state." + b.State
+	if !closed || b.State == "none" {
+		return
+	}
+	if b.State == campaign.Met {
+		b.Label = "ux.state.reached"
+		return
+	}
+	b.State, b.Label = campaign.Behind, "ux.state.not_reached"
 }
 
 func makeBar(r campaign.Row, scale int) bar {
@@ -406,6 +518,57 @@ func (f *targetsForm) word(id string) string {
 	return id
 }
 
+// targetError is one invalid cell of the targets table, listed above it and linked to
+// the cell: which unit, type and bound, and why (a message id).
+type targetError struct {
+	Field string // the input's name and id, "min.183.model_garden"
+	Unit  string
+	Type  string
+	Max   bool
+	Key   string
+}
+
+// ErrorList lists the invalid cells in the table's order.
+func (f *targetsForm) ErrorList() []targetError {
+	var out []targetError
+	for _, row := range f.Rows {
+		for _, tt := range f.Types {
+			for _, part := range []string{"min", "max"} {
+				field := part + "." + row.Unit.Code + "." + tt.Key
+				if key, ok := f.Errors[field]; ok {
+					out = append(out, targetError{Field: field, Unit: row.Unit.Name, Type: tt.Key, Max: part == "max", Key: key})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// CellError is the message id of a cell's error, or "".
+func (f *targetsForm) CellError(field string) string { return f.Errors[field] }
+
+// notANumber is the message of a cell that does not read as a number.
+func notANumber(decimal bool) string {
+	if decimal {
+		return "ux.targets.err_number"
+	}
+	return "ux.targets.err_whole"
+}
+
+// targetMessage turns the domain's message about a target bound (campaign.checkBounds)
+// into the message id shown beside the cell.
+func targetMessage(msg string) string {
+	switch {
+	case strings.HasPrefix(msg, "must be at least min"):
+		return "ux.targets.err_max_below_min"
+	case strings.HasPrefix(msg, "must be a whole count"):
+		return "ux.targets.err_count"
+	case strings.HasPrefix(msg, "must be an average"):
+		return "ux.targets.err_average"
+	}
+	return "ux.targets.err_invalid"
+}
+
 // targetsPage shows one year's targets as a table: the province's districts × types,
 // min and max, with a row to apply the same figures to every district.
 func (s *Server) targetsPage(c echo.Context) error {
@@ -533,7 +696,7 @@ func (s *Server) targetsSubmit(c echo.Context) error {
 			suffix := row.Unit.Code + "." + typ
 			minV, ok := readTargetNumber(cell.Min, tt.Decimal)
 			if !ok {
-				f.Errors["min."+suffix] = "invalid"
+				f.Errors["min."+suffix] = notANumber(tt.Decimal)
 				continue
 			}
 			t := campaign.Target{Year: f.Year, UnitCode: row.Unit.Code, Type: typ}
@@ -541,7 +704,7 @@ func (s *Server) targetsSubmit(c echo.Context) error {
 			if cell.Max != "" {
 				maxV, ok := readTargetNumber(cell.Max, false)
 				if !ok {
-					f.Errors["max."+suffix] = "invalid"
+					f.Errors["max."+suffix] = notANumber(false)
 					continue
 				}
 				setTargetMax(&t, maxV)
@@ -563,7 +726,7 @@ func (s *Server) targetsSubmit(c echo.Context) error {
 		for field, msg := range o.Fields {
 			item, part, _ := strings.Cut(field, ".")
 			if suffix, ok := cellOf[item]; ok && (part == "min" || part == "max") {
-				f.Errors[part+"."+suffix] = msg
+				f.Errors[part+"."+suffix] = targetMessage(msg)
 			} else {
 				f.Errors["form"] = msg
 			}

@@ -1,13 +1,18 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/ntmflow/ntmflow/internal/authz"
+	"github.com/ntmflow/ntmflow/internal/campaign"
 	"github.com/ntmflow/ntmflow/internal/nomination"
+	"github.com/ntmflow/ntmflow/internal/units"
 )
 
 // homeData is what a person must act on, by role.
@@ -31,6 +36,56 @@ type homeData struct {
 	QueueSort   string
 	Movement    []mvLink // the movement's yearly pages of the person's units
 	Lapsed      []string // one notice per grant at a unit that no longer stands
+	// Reasons holds, for the commune's returned dossiers in its queue, the reason of the
+	// return, clipped (returnReasonMax runes).
+	Reasons map[int64]string
+	// DashboardHref is where "Campaign progress" leads: the dashboard of the running
+	// campaign, drilled to the person's district, or the campaign list when none runs.
+	DashboardHref string
+}
+
+// returnReasonMax clips a return reason on the home page; the whole text is on the dossier.
+const returnReasonMax = 140
+
+// clipText cuts s to at most n runes at a word boundary when one is near, adding "…".
+func clipText(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndex(cut, " "); i > len(cut)*3/4 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,.;:") + "…"
+}
+
+// dashboardHref is the dashboard of the campaign running today in the person's scope
+// (the latest to start, when several run), at their district when a grant is at one.
+func (s *Server) dashboardHref(c echo.Context, p *authz.Principal, names map[string]units.Unit) (string, error) {
+	list, err := s.campaigns.List(c.Request().Context(), p)
+	if err != nil {
+		return "", err
+	}
+	today := time.Now().Format(time.DateOnly)
+	var run *campaign.Campaign
+	for i, cp := range list {
+		if cp.StartsOn.Format(time.DateOnly) <= today && today <= cp.EndsOn.Format(time.DateOnly) &&
+			(run == nil || cp.StartsOn.After(run.StartsOn)) {
+			run = &list[i]
+		}
+	}
+	if run == nil {
+		return "/campaigns", nil
+	}
+	href := fmt.Sprintf("/campaigns/%d", run.ID)
+	for _, g := range p.Grants {
+		if u := names[g.UnitCode]; u.Level == units.District {
+			return href + "?unit=" + url.QueryEscape(u.Code), nil
+		}
+	}
+	return href, nil
 }
 
 // lapsedNotices tells the person which of their grants give no rights any more, and why:
@@ -83,6 +138,11 @@ func (s *Server) homePage(c echo.Context) error {
 	d.Lapsed = lapsedNotices(pg, p.Lapsed)
 	d.ReadsNoms = !s.authz.Scopes(p, authz.ObjNomination, authz.ActRead).Empty()
 	d.SeesReports = !s.authz.Scopes(p, authz.ObjReport, authz.ActRead).Empty()
+	if d.SeesReports {
+		if d.DashboardHref, err = s.dashboardHref(c, p, names); err != nil {
+			return err
+		}
+	}
 	if d.ReadsNoms {
 		counts, err := s.nominations.CountByStatus(ctx, p)
 		if err != nil {
@@ -114,6 +174,11 @@ func (s *Server) homePage(c echo.Context) error {
 			if d.Queue, err = s.listRows(c, page.Items); err != nil {
 				return err
 			}
+			if d.CanCreate && !d.IsReviewer && !d.IsApprover {
+				if d.Reasons, err = s.returnReasons(c, d.Queue); err != nil {
+					return err
+				}
+			}
 		}
 		recent, err := s.nominations.List(ctx, p, nomination.Filter{Limit: 5})
 		if err != nil {
@@ -131,4 +196,22 @@ func (s *Server) homePage(c echo.Context) error {
 		}
 	}
 	return s.render(c, http.StatusOK, "home", pg)
+}
+
+// returnReasons reads the latest return comment of the returned rows, clipped.
+func (s *Server) returnReasons(c echo.Context, rows []listRow) (map[int64]string, error) {
+	var ids []int64
+	for _, r := range rows {
+		if r.Status == nomination.Returned {
+			ids = append(ids, r.ID)
+		}
+	}
+	reasons, err := s.nominations.ReturnReasons(c.Request().Context(), principal(c), ids)
+	if err != nil {
+		return nil, err
+	}
+	for id, r := range reasons {
+		reasons[id] = clipText(r, returnReasonMax)
+	}
+	return reasons, nil
 }

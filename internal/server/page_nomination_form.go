@@ -18,8 +18,8 @@ import (
 	"github.com/ntmflow/ntmflow/internal/apperr"
 	"github.com/ntmflow/ntmflow/internal/authz"
 	"github.com/ntmflow/ntmflow/internal/criteria"
-	"github.com/ntmflow/ntmflow/internal/i18n"
 	"github.com/ntmflow/ntmflow/internal/nomination"
+	"github.com/ntmflow/ntmflow/internal/numparse"
 	"github.com/ntmflow/ntmflow/internal/units"
 )
 
@@ -28,8 +28,19 @@ type formCriterion struct {
 	Index  int
 	Value  string
 	Note   string
-	Error  string
+	Error  string // the message shown beside it, in the user's language
 	Result criteria.ItemResult
+	// FromArea: the garden's area criterion, not asked again but filled from the
+	// subject's area (areaField).
+	FromArea bool
+}
+
+// areaField is the subject field a garden set's area criterion is filled from.
+const areaField = "area_m2"
+
+// errorLink is one line of the error summary: a link to the field in error.
+type errorLink struct {
+	Href, Label, Message string
 }
 
 type formGroup struct {
@@ -48,9 +59,19 @@ type nominationForm struct {
 	Set         *criteria.Set
 	Groups      []formGroup
 	Errors      map[string]string
-	Result      criteria.Result
-	IsNew       bool
-	SetJSON     string
+	// Messages are the errors in the user's language, by field; Summary lists them in
+	// page order with a link to each field (both filled by renderForm).
+	Messages  map[string]string
+	Summary   []errorLink
+	Result    criteria.Result
+	Shortfall criteria.Shortfall
+	// Brief is the shortfall in a few words for the sticky score box: the codes of the
+	// required criteria not met and the points missing (filled by renderForm).
+	Brief string
+	// unreadable holds the fields whose text is not a number numparse reads.
+	unreadable map[string]string
+	IsNew      bool
+	SetJSON    string
 	// Types are the nomination types a new form offers the user: the commune titles only
 	// when one of their communes is a Xã.
 	Types []criteria.Type
@@ -154,7 +175,80 @@ func (s *Server) renderForm(c echo.Context, status int, f *nominationForm) error
 	if f.IsNew {
 		title = "form.title.new"
 	}
-	return s.render(c, status, "nomination_form", s.page(c, "nominations", title, f))
+	pg := s.page(c, "nominations", title, f)
+	f.explain(pg)
+	return s.render(c, status, "nomination_form", pg)
+}
+
+// explain writes the form's errors in the user's language: one message per field, the
+// criteria's beside them, and the summary at the top, in page order, each linking to its
+// field.
+func (f *nominationForm) explain(pg *Page) {
+	var brief []string
+	if codes := criteriaCodes(f.Shortfall.Required); codes != "" {
+		brief = append(brief, pg.T("ux_form.brief_codes", "Codes", codes))
+	}
+	if f.Shortfall.Points > 0 {
+		brief = append(brief, pg.T("ux_form.brief_points", "N", pg.Num(f.Shortfall.Points)))
+	}
+	f.Brief = strings.Join(brief, "; ")
+	f.Messages = map[string]string{}
+	for field := range f.Errors {
+		msg := pg.FieldError(f.Errors, field)
+		if raw, ok := f.unreadable[field]; ok {
+			msg += " " + pg.T("ux_form.err.number", "Value", raw)
+		}
+		f.Messages[field] = msg
+	}
+	f.Summary = nil
+	seen := map[string]bool{}
+	add := func(field, href, label string) {
+		if msg, ok := f.Messages[field]; ok && !seen[field] {
+			seen[field] = true
+			f.Summary = append(f.Summary, errorLink{Href: href, Label: label, Message: msg})
+		}
+	}
+	if len(f.Communes) > 1 {
+		add("commune_code", "#commune_code", pg.T("form.commune"))
+	} else {
+		add("commune_code", "", pg.T("form.commune"))
+	}
+	add("type", "", pg.T("type."+f.Type))
+	add("title", "#title", pg.T("form.nomination_title"))
+	fields := f.SubjectFields()
+	for _, sf := range fields {
+		add("subject."+sf.Name, "#s-"+sf.Name, pg.T("subject."+sf.Name))
+	}
+	if len(fields) > 0 {
+		add("subject", "#s-"+fields[0].Name, pg.T("form.general"))
+	}
+	for gi := range f.Groups {
+		for ii := range f.Groups[gi].Items {
+			it := &f.Groups[gi].Items[ii]
+			href := "#a-" + it.Code
+			if it.FromArea {
+				href = "#s-" + areaField
+			}
+			prefix := fmt.Sprintf("assessment[%d]", it.Index)
+			if msg, ok := f.Messages[prefix+".value"]; ok {
+				if n, err := numparse.Parse(it.Value); err == nil && (n < 0 || it.Kind == criteria.Score && n > it.MaxScore) {
+					f.Messages[prefix+".value"] = msg + " " + rangeHint(pg, it.Criterion)
+				}
+			}
+			for _, part := range []string{".value", ".criterion", ".note", ""} {
+				add(prefix+part, href, it.Code+" "+it.Title)
+			}
+			it.Error = f.Messages[prefix+".value"]
+			if it.Error == "" {
+				it.Error = f.Messages[prefix+".note"]
+			}
+		}
+	}
+	add("assessment", "#score-box", pg.T("ux_form.criteria"))
+	rest := slices.Sorted(maps.Keys(f.Messages))
+	for _, field := range rest {
+		add(field, "", field)
+	}
 }
 
 // build lays the criteria out by group with the values the user entered (or the saved
@@ -162,12 +256,15 @@ func (s *Server) renderForm(c echo.Context, status int, f *nominationForm) error
 func (f *nominationForm) build(values map[string][2]string) {
 	answers := map[string]any{}
 	f.Groups = nil
+	area, _ := f.Set.AreaCriterion()
 	for i, c := range f.Set.Criteria {
 		fc := formCriterion{Criterion: c, Index: i}
 		if v, ok := values[c.Code]; ok {
 			fc.Value, fc.Note = v[0], v[1]
 		}
-		fc.Error = f.Errors[fmt.Sprintf("assessment[%d].value", i)]
+		if c.Code == area.Code {
+			fc.FromArea, fc.Value = true, f.Subject[areaField]
+		}
 		if val, ok := parseAnswer(c, fc.Value); ok {
 			answers[c.Code] = val
 		}
@@ -178,6 +275,7 @@ func (f *nominationForm) build(values map[string][2]string) {
 		g.Items = append(g.Items, fc)
 	}
 	f.Result = criteria.Evaluate(f.Set, answers)
+	f.Shortfall = f.Result.Shortfall(f.Set)
 	for gi := range f.Groups {
 		for ii := range f.Groups[gi].Items {
 			it := &f.Groups[gi].Items[ii]
@@ -186,8 +284,8 @@ func (f *nominationForm) build(values map[string][2]string) {
 	}
 }
 
-// parseAnswer reads a form value: "yes"/"no" for boolean criteria, a number (with a
-// decimal comma or point) otherwise; "" is not yet assessed.
+// parseAnswer reads a form value: "yes"/"no" for boolean criteria, a number otherwise, in
+// the Vietnamese or the plain form (numparse); "" is not yet assessed.
 func parseAnswer(c criteria.Criterion, v string) (any, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -202,16 +300,36 @@ func parseAnswer(c criteria.Criterion, v string) (any, bool) {
 		}
 		return v, false
 	}
-	if n, err := i18n.ParseNumber(v); err == nil {
+	if n, err := numparse.Parse(v); err == nil {
 		return n, true
 	}
 	return v, false
 }
 
+// addDomainErrors adds the domain's refusal to the form's own errors. An unreadable
+// number keeps the form's message; the domain's "subject" error that a text in a number
+// field causes (the subject cannot be decoded) is then not repeated.
+func (f *nominationForm) addDomainErrors(fields map[string]string) {
+	for field, msg := range fields {
+		if _, ok := f.unreadable[field]; ok {
+			continue
+		}
+		if field == "subject" && slices.ContainsFunc(slices.Collect(maps.Keys(f.unreadable)), func(k string) bool { return strings.HasPrefix(k, "subject.") }) {
+			continue
+		}
+		f.Errors[field] = msg
+	}
+}
+
 // readForm turns the posted form into a nomination input, with per-field errors for
-// numbers that are not numbers.
+// numbers that are not numbers. Such a number is passed on as the text typed, which the
+// domain always refuses (a text does not decode into a subject's number and is no
+// criterion's value), so a form with errors is never saved and the domain still names
+// every other problem at once. A garden's area is asked once, in the subject: the set's
+// area criterion (G1.1) is filled from it, so the two never disagree.
 func (s *Server) readForm(c echo.Context, f *nominationForm) (nomination.Input, map[string][2]string) {
 	f.Title = c.FormValue("title")
+	f.unreadable = map[string]string{}
 	subject := map[string]any{}
 	for _, field := range f.SubjectFields() {
 		name := field.Name
@@ -225,23 +343,45 @@ func (s *Server) readForm(c echo.Context, f *nominationForm) (nomination.Input, 
 			continue
 		}
 		// Reading the number is the form's part; whether it is a valid one is the domain's.
-		n, err := i18n.ParseNumber(raw)
+		n, err := numparse.Parse(raw)
 		if err != nil {
 			f.Errors["subject."+name] = "must be a number"
+			f.unreadable["subject."+name] = raw
+			subject[name] = raw // a text where a number belongs: the domain refuses the subject
 			continue
 		}
 		subject[name] = n
 	}
 	rawSubject, _ := json.Marshal(subject)
+	area, _ := f.Set.AreaCriterion()
 	values := map[string][2]string{}
 	items := make([]nomination.AssessmentItem, 0, len(f.Set.Criteria))
-	for _, crit := range f.Set.Criteria {
+	for i, crit := range f.Set.Criteria {
 		v := c.FormValue("a." + crit.Code)
 		note := c.FormValue("n." + crit.Code)
-		values[crit.Code] = [2]string{v, note}
 		item := nomination.AssessmentItem{Criterion: crit.Code, Note: note}
-		if val, ok := parseAnswer(crit, v); ok || strings.TrimSpace(v) != "" {
+		if crit.Code == area.Code {
+			v = "" // the subject's area, below, or nothing when it is missing or unreadable
+			if a, ok := subject[areaField].(float64); ok {
+				item.Value = a
+				v = f.Subject[areaField]
+			}
+			values[crit.Code] = [2]string{v, note}
+			items = append(items, item)
+			continue
+		}
+		values[crit.Code] = [2]string{v, note}
+		val, ok := parseAnswer(crit, v)
+		switch {
+		case ok:
 			item.Value = val
+		case strings.TrimSpace(v) == "":
+		case crit.Kind == criteria.Boolean:
+			item.Value = val // the domain refuses it
+		default: // a text where a number belongs: the domain refuses it
+			item.Value = strings.TrimSpace(v)
+			f.Errors[fmt.Sprintf("assessment[%d].value", i)] = "must be a number"
+			f.unreadable[fmt.Sprintf("assessment[%d].value", i)] = strings.TrimSpace(v)
 		}
 		items = append(items, item)
 	}
@@ -276,7 +416,7 @@ func (s *Server) createNominationSubmit(c echo.Context) error {
 		return err
 	}
 	in, values := s.readForm(c, f)
-	if len(f.Errors) == 0 {
+	{ // sent even with unreadable numbers, which the domain refuses, to learn every other error too
 		v, _, err := s.nominations.Create(ctx, p, in, c.FormValue("idempotency_key"))
 		if err == nil {
 			setFlash(c, "ok", "flash.created")
@@ -286,7 +426,7 @@ func (s *Server) createNominationSubmit(c echo.Context) error {
 		if o.Fields == nil {
 			return err
 		}
-		maps.Copy(f.Errors, o.Fields)
+		f.addDomainErrors(o.Fields)
 	}
 	f.build(values)
 	return s.renderForm(c, http.StatusUnprocessableEntity, f)
@@ -368,7 +508,7 @@ func (s *Server) editNominationSubmit(c echo.Context) error {
 		return apperr.ErrBadRequest
 	}
 	in, values := s.readForm(c, f)
-	if len(f.Errors) == 0 {
+	{ // sent even with unreadable numbers, which the domain refuses, to learn every other error too
 		_, err := s.nominations.Update(c.Request().Context(), principal(c), f.ID, version, nomination.Input{
 			Title: in.Title, Subject: in.Subject, Assessment: in.Assessment})
 		if err == nil {
@@ -382,10 +522,27 @@ func (s *Server) editNominationSubmit(c echo.Context) error {
 		case o.Fields == nil:
 			return err
 		default:
-			maps.Copy(f.Errors, o.Fields)
+			f.addDomainErrors(o.Fields)
 		}
 	}
 	f.Version = version
 	f.build(values)
 	return s.renderForm(c, http.StatusUnprocessableEntity, f)
+}
+
+// rangeHint says which numbers a criterion takes: 0 to its points for a score, any
+// number from 0 otherwise.
+func rangeHint(pg *Page, c criteria.Criterion) string {
+	if c.Kind == criteria.Score {
+		return pg.T("ux_form.err.range", "Max", pg.Num(c.MaxScore))
+	}
+	return pg.T("ux_form.err.negative")
+}
+
+func criteriaCodes(list []criteria.Criterion) string {
+	codes := make([]string, len(list))
+	for i, c := range list {
+		codes[i] = c.Code
+	}
+	return strings.Join(codes, ", ")
 }

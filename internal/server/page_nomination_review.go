@@ -28,6 +28,9 @@ type reviewFormData struct {
 	Errors  map[string]string
 	Today   string
 	SetJSON string
+	// Prior is the earlier round's review the form starts from (after a send-back or a
+	// return and resubmission), shown as pre-filled until this round's review is saved.
+	Prior *nomination.Review
 }
 
 type reviewRow struct {
@@ -67,10 +70,17 @@ func (s *Server) loadReviewForm(c echo.Context) (*reviewFormData, error) {
 	for _, it := range v.Assessment {
 		self[it.Criterion] = it.Value
 	}
+	if d.Prior, err = s.nominations.PriorReview(c.Request().Context(), principal(c), v.ID); err != nil {
+		return nil, err
+	}
 	saved := map[string]nomination.ReviewScore{}
-	if v.Review != nil {
-		d.Summary, d.Visited = v.Review.Summary, v.Review.VisitedOn
-		for _, sc := range v.Review.Scores {
+	from := v.Review
+	if from == nil {
+		from = d.Prior // a new round starts from the previous one's visit, comments and summary
+	}
+	if from != nil {
+		d.Summary, d.Visited = from.Summary, from.VisitedOn
+		for _, sc := range from.Scores {
 			saved[sc.Criterion] = sc
 		}
 	}

@@ -133,7 +133,8 @@ func TestInvalidFormKeepsInputAndShowsMessages(t *testing.T) {
 		t.Fatalf("invalid form: %d", status)
 	}
 	for _, want := range []string{
-		`value="Vườn bưởi Diễn"`, `value="Thôn Nà Pàn"`, `value="abc"`, `value="350"`,
+		// G1.1 (the garden's area) is not asked again: it mirrors the general-info area.
+		`value="Vườn bưởi Diễn"`, `value="Thôn Nà Pàn"`, `value="abc"`, `data-area-from="s-area_m2"`,
 		"Diện tích phải là số dương", "Vui lòng sửa các mục được đánh dấu",
 	} {
 		if !strings.Contains(body, want) {

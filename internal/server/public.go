@@ -85,6 +85,10 @@ func (s *Server) baseURL(c echo.Context) string {
 func publicFilter(c echo.Context) (recognition.PublicFilter, error) {
 	f := recognition.PublicFilter{Province: c.QueryParam("province"), District: c.QueryParam("district"), Commune: c.QueryParam("commune"),
 		Unit: c.QueryParam("unit"), Type: c.QueryParam("type"), Cursor: c.QueryParam("cursor"), Query: c.QueryParam("q")}
+	// The search term is bounded as the registry searches it (the input says so too).
+	if r := []rune(f.Query); len(r) > recognition.MaxQuery {
+		f.Query = string(r[:recognition.MaxQuery])
+	}
 	v := apperr.NewValidation()
 	if y := c.QueryParam("year"); y != "" {
 		n, err := strconv.Atoi(y)

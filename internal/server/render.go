@@ -120,11 +120,14 @@ type Page struct {
 	Nav      string
 	TitleKey string
 	Path     string
-	Now      time.Time
-	IsDemo   bool
-	Data     any
-	catalog  *i18n.Catalog
-	az       *authz.Authorizer
+	// Back is where the language switch returns to: this page with its query, or for a
+	// page answering a POST, a page that answers GET (page_base.go backURL).
+	Back    string
+	Now     time.Time
+	IsDemo  bool
+	Data    any
+	catalog *i18n.Catalog
+	az      *authz.Authorizer
 	// Unread is how many of the signed-in user's notifications are unread (the header's badge).
 	Unread int64
 }
@@ -193,6 +196,19 @@ func (p *Page) Num(v any) string {
 }
 
 func (p *Page) VND(v int64) string { return i18n.VND(p.Lang, v) }
+
+// CritUnit names a criterion's unit ("lần", "điểm", "khu") in the page's language: the
+// criteria sets are written in Vietnamese, so other languages look the word up under
+// "ux.unit.<word>" and keep it as written when there is no translation ("%", "m²").
+func (p *Page) CritUnit(unit string) string {
+	if unit == "" || p.Lang == i18n.Default {
+		return unit
+	}
+	if key := "ux.unit." + unit; p.catalog.Has(p.Lang, key) {
+		return p.T(key)
+	}
+	return unit
+}
 
 // May reports whether the policy lets the signed-in user do act on obj somewhere: what a
 // page offers (links, buttons) asks the policy, never a role name.

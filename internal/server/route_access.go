@@ -154,9 +154,7 @@ func (s *Server) RouteTable() []RouteAccess {
 				Kind: r.Access.String(), Obj: r.Access.Obj, Act: r.Access.Act, API: api})
 		}
 	}
-	add("", false, s.pageRoutes())
-	add("", false, s.movementPageRoutes())
-	add("", false, s.notifyPageRoutes())
+	add("", false, s.allPageRoutes())
 	add(apiPrefix, true, s.apiRoutes())
 	add(apiPrefix, true, s.movementAPIRoutes())
 	add(apiPrefix, true, s.notifyAPIRoutes())

@@ -336,9 +336,7 @@ var (
 func (s *Server) routes() {
 	e := s.e
 	e.Use(s.requestContext, securityHeaders, compressLarge(), checkRequestText, s.loadPrincipal)
-	pages := append(s.pageRoutes(), s.movementPageRoutes()...)
-	pages = append(pages, s.notifyPageRoutes()...) // notifications.go
-	for _, r := range pages {
+	for _, r := range s.allPageRoutes() {
 		s.register(r, "", s.requirePage)
 	}
 	api := s.apiRoutes()
@@ -355,3 +353,37 @@ func (s *Server) routes() {
 }
 
 const apiPrefix = "/api/v1"
+
+// allPageRoutes is every page route (notifications.go and page_movement.go keep theirs),
+// with a GET for each page URL that only takes POST (postOnlyRedirects).
+func (s *Server) allPageRoutes() []route {
+	pages := append(s.pageRoutes(), s.movementPageRoutes()...)
+	pages = append(pages, s.notifyPageRoutes()...)
+	return append(pages, s.postOnlyRedirects(pages)...)
+}
+
+// postOnlyRedirects gives every page URL that only takes POST (a form's target, such as
+// /nominations/:id/transition) a GET that sends the browser (303) to the page it belongs
+// to: returning to, reloading or bookmarking such a URL never shows 405.
+func (s *Server) postOnlyRedirects(pages []route) []route {
+	gets := map[string]bool{}
+	for _, r := range pages {
+		if r.Method == get {
+			gets[r.Path] = true
+		}
+	}
+	var out []route
+	for _, r := range pages {
+		if r.Method == post && !gets[r.Path] {
+			gets[r.Path] = true
+			out = append(out, route{Method: get, Path: r.Path, Handler: s.toEnclosingPage, Access: public})
+		}
+	}
+	return out
+}
+
+// toEnclosingPage answers a GET of a POST-only page URL with the page it belongs to: the
+// Referer of this site, else the nearest enclosing path that is a page (getTarget).
+func (s *Server) toEnclosingPage(c echo.Context) error {
+	return c.Redirect(http.StatusSeeOther, s.getTarget(c, ""))
+}

@@ -257,15 +257,16 @@ func TestWholeStoryInTheBrowser(t *testing.T) {
 	}
 	nominationURL := strings.Split(loc, "#")[0]
 
-	// Evidence: the file input opens the phone camera for photos.
-	capture, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID("file"), "capture"))
+	// Evidence: the camera control opens the phone camera for photos (the file picker,
+	// which takes PDF too, does not: ux_evidence_test.go).
+	capture, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID("file-camera"), "capture"))
 	if err != nil || capture.Value != "environment" {
 		t.Fatalf("file input capture = %+v, %v", capture, err)
 	}
 	for _, up := range []struct{ kind, file string }{{"photo", photo}, {"minutes", pdf}} {
 		s.setValue("kind", up.kind)
 		s.do(chromedp.SetUploadFiles(chromedp.ID("file"), []string{up.file}))
-		s.clickNav("form.upload button")
+		s.clickNav("form.upload-file button")
 		s.expect(".flash", "Đã tải tệp lên")
 	}
 	s.expect(".gallery", "ảnh-vườn-cam.png")
@@ -563,7 +564,7 @@ func TestTwoTierStoryInTheBrowser(t *testing.T) {
 	for _, up := range []struct{ kind, file string }{{"photo", photo}, {"minutes", pdf}} {
 		s.setValue("kind", up.kind)
 		s.do(chromedp.SetUploadFiles(chromedp.ID("file"), []string{up.file}))
-		s.clickNav("form.upload button")
+		s.clickNav("form.upload-file button")
 		s.expect(".flash", "Đã tải tệp lên")
 	}
 	s.act("submit", "")
