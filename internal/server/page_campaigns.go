@@ -349,15 +349,21 @@ func yearClosed(year int, now time.Time) bool { return year < now.Year() }
 // (counting the dossiers in progress) or behind. Once it has ended, the target was
 // reached (met) or not: on track and behind both become behind, "not reached".
 func (b *bar) closeYear(closed bool) {
-	b.Label = "state." + b.State
-	if !closed || b.State == "none" {
-		return
+	b.State, b.Label = stateAsShown(b.State, closed)
+}
+
+// stateAsShown is a target state and its message id as a page shows them in an open or
+// a closed year (closeYear); "" and "none" mean no target and stay as they are.
+func stateAsShown(state string, closed bool) (shown, label string) {
+	switch {
+	case state == "" || state == "none":
+		return state, ""
+	case !closed:
+		return state, "state." + state
+	case state == campaign.Met:
+		return state, "ux.state.reached"
 	}
-	if b.State == campaign.Met {
-		b.Label = "ux.state.reached"
-		return
-	}
-	b.State, b.Label = campaign.Behind, "ux.state.not_reached"
+	return campaign.Behind, "ux.state.not_reached"
 }
 
 func makeBar(r campaign.Row, scale int) bar {

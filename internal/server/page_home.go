@@ -26,6 +26,7 @@ type homeData struct {
 	Recent      []listRow
 	Inbox       []nomination.InboxItem
 	InboxSince  time.Time
+	FirstVisit  bool // no previous sign-in: the inbox covers the last 14 days
 	CanCreate   bool
 	IsReviewer  bool
 	IsApprover  bool
@@ -62,18 +63,26 @@ func clipText(s string, n int) string {
 }
 
 // dashboardHref is the dashboard of the campaign running today in the person's scope
-// (the latest to start, when several run), at their district when a grant is at one.
+// (the latest to start, when several run; else the one that ended last), at their
+// district when a grant is at one.
 func (s *Server) dashboardHref(c echo.Context, p *authz.Principal, names map[string]units.Unit) (string, error) {
 	list, err := s.campaigns.List(c.Request().Context(), p)
 	if err != nil {
 		return "", err
 	}
-	today := time.Now().Format(time.DateOnly)
+	today := units.Today(time.Now()).Format(time.DateOnly)
 	var run *campaign.Campaign
 	for i, cp := range list {
 		if cp.StartsOn.Format(time.DateOnly) <= today && today <= cp.EndsOn.Format(time.DateOnly) &&
 			(run == nil || cp.StartsOn.After(run.StartsOn)) {
 			run = &list[i]
+		}
+	}
+	if run == nil { // none runs today: the one that ended last
+		for i, cp := range list {
+			if run == nil || cp.EndsOn.After(run.EndsOn) {
+				run = &list[i]
+			}
 		}
 	}
 	if run == nil {
@@ -187,9 +196,10 @@ func (s *Server) homePage(c echo.Context) error {
 		if d.Recent, err = s.listRows(c, recent.Items); err != nil {
 			return err
 		}
-		d.InboxSince = time.Now().AddDate(0, 0, -14)
+		// Since the previous sign-in; on a first visit, the last 14 days (said so).
+		d.InboxSince, d.FirstVisit = time.Now().AddDate(0, 0, -14), true
 		if last := authOf(c).LastSeen; last != nil {
-			d.InboxSince = *last
+			d.InboxSince, d.FirstVisit = *last, false
 		}
 		if d.Inbox, err = s.nominations.Inbox(ctx, p, d.InboxSince, 8); err != nil {
 			return err

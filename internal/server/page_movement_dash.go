@@ -43,6 +43,7 @@ type titleLine struct {
 	Held, New int
 	Target    string // "10", "2–3", or "" without a target
 	State     string // met, on_track, behind; "" without a target
+	Label     string // State's message id (stateAsShown: reached / not reached in a closed year)
 }
 
 // avgLine is a unit's average criteria met against its target, with its bar (0..19 on
@@ -53,6 +54,7 @@ type avgLine struct {
 	Communes   int
 	Target     string
 	State      string
+	Label      string // State's message id (stateAsShown)
 	W, MinX    float64
 	HasMin     bool
 }
@@ -150,6 +152,7 @@ func (s *Server) dashboardMovement(ctx context.Context, lang string, rep campaig
 		return nil, err
 	}
 	d := &dashMovement{Baseline: rep.Baseline, Agg: agg, Bands: bandBars(agg)}
+	closed := !rep.Baseline && yearClosed(rep.Year, time.Now())
 	held := map[criteria.Type][2]int{
 		criteria.NTMCommune:         {agg.NTMCommunes, agg.NTMCommunesNew},
 		criteria.AdvancedNTMCommune: {agg.AdvancedNTMCommunes, agg.AdvancedNTMCommunesNew},
@@ -158,14 +161,16 @@ func (s *Server) dashboardMovement(ctx context.Context, lang string, rep campaig
 	for _, typ := range criteria.CommuneTitles {
 		t := titleLine{Type: string(typ), Held: held[typ][0], New: held[typ][1]}
 		if r, ok := progressRow(rep, rep.Unit.Code, string(typ)); ok {
-			t.Target, t.State = targetText(lang, r), stateOf(r)
+			t.Target = targetText(lang, r)
+			t.State, t.Label = stateAsShown(stateOf(r), closed)
 		}
 		d.Titles = append(d.Titles, t)
 	}
 	line := func(code, name string, value float64, communes int) avgLine {
 		l := avgLine{Code: code, Name: name, Value: value, Communes: communes, W: min(value, 19) * chartWidth / 19}
 		if r, ok := progressRow(rep, code, metricAverage); ok {
-			l.Target, l.State = targetText(lang, r), stateOf(r)
+			l.Target = targetText(lang, r)
+			l.State, l.Label = stateAsShown(stateOf(r), closed)
 			if m, ok := targetMin(r); ok {
 				l.HasMin, l.MinX = true, min(m, 19)*chartWidth/19
 			}

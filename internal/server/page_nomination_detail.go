@@ -134,7 +134,7 @@ func (s *Server) nominationPage(c echo.Context) error {
 		return err
 	}
 	// A failed action redirected here: its typed values and messages (transitionSubmit).
-	if f, ok := detailForms.take(formKey(c, id)); ok {
+	if f, ok := s.detailForms.take(formKey(c, id)); ok {
 		s.keepInput(d, f.in, f.errs, f.confirmed)
 	}
 	return s.render(c, http.StatusOK, "nomination", s.page(c, "nominations", "", d))
@@ -295,7 +295,7 @@ func namedIn(history []nomination.HistoryEntry, review *nomination.Review, objec
 
 // transitionSubmit performs the chosen action and answers with a redirect to the
 // nomination's page (redirect after POST: no page is left at this POST-only URL). A failed
-// action keeps the typed values and the messages for that page (detailForms), which shows
+// action keeps the typed values and the messages for that page (Server.detailForms), which shows
 // its form open with them; the flash says what went wrong.
 func (s *Server) transitionSubmit(c echo.Context) error {
 	id, err := pathID(c, "id")
@@ -314,7 +314,7 @@ func (s *Server) transitionSubmit(c echo.Context) error {
 	back := fmt.Sprintf("/nominations/%d", id)
 	confirmed := c.FormValue("confirm") == "1"
 	failed := func(errs map[string]string, key string) error {
-		detailForms.put(formKey(c, id), keptForm{in: in, errs: errs, confirmed: confirmed})
+		s.detailForms.put(formKey(c, id), keptForm{in: in, errs: errs, confirmed: confirmed})
 		setFlash(c, "error", key)
 		return c.Redirect(http.StatusSeeOther, back+"#action-"+url.PathEscape(in.Action))
 	}
@@ -421,7 +421,7 @@ const (
 	keptFormMax = 10_000
 )
 
-var detailForms = &formStash{m: map[string]keptForm{}}
+func newFormStash() *formStash { return &formStash{m: map[string]keptForm{}} }
 
 // formKey is the stash key of the caller's session and nomination id ("" signed out).
 func formKey(c echo.Context, id int64) string {

@@ -49,16 +49,19 @@ type formGroup struct {
 }
 
 type nominationForm struct {
-	ID          int64
-	Version     int
-	Type        string
-	CommuneCode string
-	Communes    []units.Unit
-	Title       string
-	Subject     map[string]string
-	Set         *criteria.Set
-	Groups      []formGroup
-	Errors      map[string]string
+	ID int64
+	// ReturnReason is what the reviewer asked for when the dossier was returned (edit form
+	// of a returned dossier only): shown above the form, as on the detail page.
+	ReturnReason string
+	Version      int
+	Type         string
+	CommuneCode  string
+	Communes     []units.Unit
+	Title        string
+	Subject      map[string]string
+	Set          *criteria.Set
+	Groups       []formGroup
+	Errors       map[string]string
 	// Messages are the errors in the user's language, by field; Summary lists them in
 	// page order with a link to each field (both filled by renderForm).
 	Messages  map[string]string
@@ -473,6 +476,13 @@ func (s *Server) loadForm(c echo.Context) (*nominationForm, error) {
 	}
 	f := &nominationForm{ID: v.ID, Version: v.Version, Type: v.Type, CommuneCode: v.CommuneCode, Title: v.Title, Set: set,
 		Subject: map[string]string{}, Errors: map[string]string{}}
+	if v.Status == nomination.Returned {
+		reasons, err := s.nominations.ReturnReasons(c.Request().Context(), principal(c), []int64{v.ID})
+		if err != nil {
+			return nil, err
+		}
+		f.ReturnReason = reasons[v.ID]
+	}
 	var subj map[string]any
 	_ = json.Unmarshal(v.Subject, &subj)
 	for k, val := range subj {

@@ -64,6 +64,7 @@ type Server struct {
 	pages        *renderer
 	version      string
 	apiDocument  apiDocument // GET /api/v1/openapi.json, built from the route table
+	detailForms  *formStash  // failed detail-page actions' input, for the page redirected to
 }
 
 // New builds the server with its middleware and routes; templates are parsed here, so a
@@ -77,7 +78,7 @@ func New(d Deps) (*Server, error) {
 	e.HideBanner = true
 	e.HidePort = true
 	s := &Server{
-		e: e, log: d.Logger, store: d.Store, units: d.Units, identity: d.Identity, authz: d.Authz, version: d.Version,
+		e: e, log: d.Logger, store: d.Store, units: d.Units, identity: d.Identity, authz: d.Authz, version: d.Version, detailForms: newFormStash(),
 		criteria: d.Criteria, nominations: d.Nominations, recognitions: d.Recognitions,
 		campaigns: d.Campaigns, movement: d.Movement, delegations: d.Delegations, notify: d.Notify, publicURL: strings.TrimRight(d.Edge.PublicURL, "/"),
 		allowedHosts: d.Edge.AllowedHosts, metricsToken: d.Edge.MetricsToken,

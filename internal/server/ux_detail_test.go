@@ -55,6 +55,11 @@ func TestReturnedDossierShowsReasonAndTakesReply(t *testing.T) {
 			t.Errorf("the reason callout lacks %q", want)
 		}
 	}
+	// The edit form says it too, above the form.
+	if _, edit, _ := b.get(fmt.Sprintf("/nominations/%d/edit", n.ID)); !strings.Contains(edit, `id="return-reason"`) ||
+		!strings.Contains(edit, "Ý kiến của huyện") || strings.Index(edit, `id="return-reason"`) > strings.Index(edit, `class="stack nomination-form"`) {
+		t.Errorf("the edit form of a returned dossier does not show the reason above the form")
+	}
 	// The submit form takes an optional reply; the forms leave validation to the server.
 	if !strings.Contains(body, "Trả lời ý kiến trả về (không bắt buộc)") || !strings.Contains(body, `id="cm-submit"`) {
 		t.Errorf("the submit form of a returned dossier has no reply field")

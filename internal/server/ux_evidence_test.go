@@ -284,6 +284,11 @@ func TestHomeTellsWhyAndSince(t *testing.T) {
 
 	first := newBrowser(t, w.a)
 	first.login("xa.haiyen")
+	newcomer := newBrowser(t, w.a) // xa.mauson has never signed in in this test
+	newcomer.login("xa.mauson")
+	if _, home, _ := newcomer.get("/"); !strings.Contains(home, "Cập nhật trong 14 ngày qua") || strings.Contains(home, "Cập nhật từ") {
+		t.Error("a first visit should say the inbox covers the last 14 days")
+	}
 	br := newBrowser(t, w.a)
 	br.login("xa.haiyen")
 	_, home, _ := br.get("/")
@@ -295,13 +300,26 @@ func TestHomeTellsWhyAndSince(t *testing.T) {
 		t.Errorf("updates since %v, want the previous sign-in today %s", m, today)
 	}
 
-	// No running campaign: the list; one running: its dashboard at the district.
+	// No campaign: the list; one that has ended: its dashboard; one running: its dashboard,
+	// all at the district.
 	reviewer := newBrowser(t, w.a)
 	reviewer.login("caoloc")
 	if _, home, _ = reviewer.get("/"); !strings.Contains(home, `id="home-dashboard" href="/campaigns"`) {
-		t.Error("without a running campaign the button should open the list")
+		t.Error("without a campaign the button should open the list")
 	}
 	y := time.Now().Year()
+	commune0, err := w.a.Units.Get(context.Background(), "06220")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ended, err := w.a.Campaigns.CreateAsSystem(context.Background(), campaign.Input{Name: "Đã kết thúc", ProvinceCode: "20",
+		StartsOn: fmt.Sprintf("%d-01-01", y-4), EndsOn: fmt.Sprintf("%d-12-31", y-1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, home, _ = reviewer.get("/"); !strings.Contains(home, fmt.Sprintf(`id="home-dashboard" href="/campaigns/%d?unit=%s"`, ended.ID, commune0.Parent())) {
+		t.Error("with only an ended campaign the button should open its dashboard")
+	}
 	c, err := w.a.Campaigns.CreateAsSystem(context.Background(), campaign.Input{Name: "Đang chạy", ProvinceCode: "20",
 		StartsOn: fmt.Sprintf("%d-01-01", y), EndsOn: fmt.Sprintf("%d-12-31", y+1)})
 	if err != nil {

@@ -383,8 +383,11 @@ func TestDashboardInTheBrowser(t *testing.T) {
 	s := &session{t: t, ctx: ctx, base: a.URL, shots: os.Getenv("NTMFLOW_SCREENSHOTS")}
 	s.phone()
 	s.login("tinh")
-	s.clickNav(`.actions-row a[href="/campaigns"]`)
-	s.clickNav(chromedp.CSS(fmt.Sprintf(`a[href="/campaigns/%d"]`, campaignID)))
+	// The home page's progress button opens the campaign's dashboard (the latest campaign).
+	s.clickNav(`#home-dashboard`)
+	if loc, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname`)); err != nil || loc != fmt.Sprintf("/campaigns/%d", campaignID) {
+		t.Fatalf("the progress button opened %q (%v)", loc, err)
+	}
 	s.do(chromedp.Navigate(fmt.Sprintf("%s/campaigns/%d?year=2022", a.URL, campaignID)))
 	s.expect("main", "Huyện Cao Lộc")
 	s.expect("main", "Đạt")
