@@ -50,3 +50,16 @@ func actingFor(az *authz.Authorizer, p *authz.Principal, obj, act, unitPath stri
 	}
 	return via, found
 }
+
+// actingVia is the delegated grant behind a history entry of action (actingThrough), for
+// the entries that are not workflow steps read against the permission that allowed them:
+// evidence is changed under update, an objection answered under objection:resolve.
+func actingVia(az *authz.Authorizer, p *authz.Principal, action, unitPath string, from *Status) (authz.Grant, bool) {
+	switch action {
+	case ActionAddAttachment, ActionDeleteAttachment:
+		return actingThrough(az, p, ActionUpdate, unitPath, from)
+	case ActionResolveObjection:
+		return actingFor(az, p, ObjObjection, ActResolve, unitPath)
+	}
+	return actingThrough(az, p, action, unitPath, from)
+}

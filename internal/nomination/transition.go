@@ -361,11 +361,7 @@ func recognitionDetails(d *Decision, rec *recognition.Recognition) map[string]an
 func (s *Service) writeHistory(ctx context.Context, p *authz.Principal, r *row, action string, from *Status, comment string, details any) error {
 	h := historyRow{NominationID: r.ID, At: s.now(), ActorID: p.UserID, Actor: p.Username, Action: action,
 		FromStatus: from, ToStatus: r.Status, Comment: comment, DossierSHA256: r.DossierSHA256}
-	via, delegated := actingThrough(s.authz, p, action, r.UnitPath, from)
-	if action == ActionResolveObjection {
-		via, delegated = actingFor(s.authz, p, ObjObjection, ActResolve, r.UnitPath)
-	}
-	if delegated {
+	if via, delegated := actingVia(s.authz, p, action, r.UnitPath, from); delegated {
 		h.OnBehalfOf, h.DelegationID = &via.DelegatedBy, &via.DelegationID
 	}
 	if details != nil {

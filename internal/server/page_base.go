@@ -159,20 +159,16 @@ func pathOf(p string) string {
 	return p
 }
 
-// servesGet reports whether a GET route of the server serves path (":param" matches one
-// segment, "*" the rest). Static files do not count: they are not pages.
+// servesGet reports whether a page answers GET at path (":param" matches one segment,
+// "*" the rest): one of the page patterns routes() kept, which leave out static files
+// and the redirects of POST-only URLs.
 func (s *Server) servesGet(path string) bool {
-	if path == "" || s.e == nil {
+	if path == "" {
 		return false
 	}
 	segs := strings.Split(strings.Trim(path, "/"), "/")
-	for _, r := range s.e.Routes() {
-		// A POST-only URL's GET only redirects (postOnlyRedirects): it is not a page.
-		if r.Method != http.MethodGet || strings.HasPrefix(r.Path, "/static/") || strings.HasPrefix(r.Path, "/api/") ||
-			strings.HasSuffix(r.Name, ".toEnclosingPage-fm") {
-			continue
-		}
-		if routeMatches(strings.Split(strings.Trim(r.Path, "/"), "/"), segs) {
+	for _, pattern := range s.getPages {
+		if routeMatches(pattern, segs) {
 			return true
 		}
 	}

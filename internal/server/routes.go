@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -336,7 +337,13 @@ var (
 func (s *Server) routes() {
 	e := s.e
 	e.Use(s.requestContext, securityHeaders, compressLarge(), checkRequestText, s.loadPrincipal)
-	for _, r := range s.allPageRoutes() {
+	own := s.ownPageRoutes()
+	for _, r := range own { // the pages a return address may name (servesGet)
+		if r.Method == get && !strings.HasPrefix(r.Path, "/static/") {
+			s.getPages = append(s.getPages, strings.Split(strings.Trim(r.Path, "/"), "/"))
+		}
+	}
+	for _, r := range append(own, s.postOnlyRedirects(own)...) {
 		s.register(r, "", s.requirePage)
 	}
 	api := s.apiRoutes()
@@ -354,12 +361,18 @@ func (s *Server) routes() {
 
 const apiPrefix = "/api/v1"
 
-// allPageRoutes is every page route (notifications.go and page_movement.go keep theirs),
-// with a GET for each page URL that only takes POST (postOnlyRedirects).
-func (s *Server) allPageRoutes() []route {
+// ownPageRoutes is every page route as declared (notifications.go and page_movement.go
+// keep theirs).
+func (s *Server) ownPageRoutes() []route {
 	pages := append(s.pageRoutes(), s.movementPageRoutes()...)
-	pages = append(pages, s.notifyPageRoutes()...)
-	return append(pages, s.postOnlyRedirects(pages)...)
+	return append(pages, s.notifyPageRoutes()...)
+}
+
+// allPageRoutes is ownPageRoutes with a GET for each page URL that only takes POST
+// (postOnlyRedirects): what routes() registers.
+func (s *Server) allPageRoutes() []route {
+	own := s.ownPageRoutes()
+	return append(own, s.postOnlyRedirects(own)...)
 }
 
 // postOnlyRedirects gives every page URL that only takes POST (a form's target, such as

@@ -65,6 +65,7 @@ type Server struct {
 	version      string
 	apiDocument  apiDocument // GET /api/v1/openapi.json, built from the route table
 	detailForms  *formStash  // failed detail-page actions' input, for the page redirected to
+	getPages     [][]string  // the segments of every page route answering GET (servesGet)
 }
 
 // New builds the server with its middleware and routes; templates are parsed here, so a
